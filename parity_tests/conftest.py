@@ -1,0 +1,23 @@
+"""Shared pytest configuration: hypothesis profiles.
+
+``ci`` is the default (bounded, used by ``.ci/run``); ``thorough`` runs ten times the examples.
+Select with ``MINIGRAD_HYPOTHESIS_PROFILE=thorough python -m pytest``.
+"""
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    max_examples=20,
+    deadline=None,
+    derandomize=True,  # CI must not flake: the same examples every run
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "thorough",
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("MINIGRAD_HYPOTHESIS_PROFILE", "ci"))
