@@ -1,0 +1,679 @@
+"""``Tensor``: a numpy array plus what autograd needs to know about it.
+
+* ``_array``      the values (a numpy array; views share it, like torch's storage)
+* ``grad_fn``     the graph node that produced it (None for leaves: tensors made by the user)
+* ``requires_grad`` whether gradients should flow to it; ``grad`` where a leaf's gradient lands
+* ``_vc``         version counter, bumped by every in-place change, so that backward can refuse
+                  to use a saved tensor that was modified after it was saved
+
+The math lives in ``minigrad.ops``; each op is a ``Function`` with its forward and backward side
+by side.  Most Tensor methods are those ops attached at the bottom of this file.
+"""
+from __future__ import annotations
+
+import operator
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from . import _dtype
+from ._dtype import dtype as DType
+from .autograd.grad_mode import GradMode
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple that prints like ``torch.Size([2, 3])``."""
+
+    def __repr__(self) -> str:
+        return f"minigrad.Size({list(self)})"
+
+    def numel(self) -> int:
+        return int(np.prod(self, dtype=np.int64))
+
+
+class device:
+    """The only device minigrad has: ``device(type='cpu')``."""
+
+    def __init__(self, type: "str | device" = "cpu", index: int | None = None) -> None:
+        name = type.type if isinstance(type, device) else str(type).split(":")[0]
+        if name != "cpu":
+            raise RuntimeError(f"minigrad runs on the CPU only; device '{type}' is not available")
+        self.type, self.index = "cpu", None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, (device, str)) and str(other).split(":")[0] == "cpu"
+
+    def __hash__(self) -> int:
+        return hash("cpu")
+
+    def __repr__(self) -> str:
+        return "device(type='cpu')"
+
+    def __str__(self) -> str:
+        return "cpu"
+
+
+_CPU = device("cpu")
+
+
+def _check_requires_grad(array: np.ndarray, flag: bool) -> None:
+    if flag and array.dtype.kind != "f":
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients "
+                           f"(got {_dtype.from_numpy_dtype(array.dtype)})")
+
+
+class _RemovableHandle:
+    def __init__(self, hooks: list, hook: Callable) -> None:
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+class Tensor:
+    """An n-dimensional array that can record the operations applied to it."""
+
+    __slots__ = ("_array", "_requires_grad", "grad", "grad_fn", "_output_nr", "_vc", "_base",
+                 "_hooks", "__weakref__")
+    __array_priority__ = 1000  # numpy defers `ndarray + tensor` to Tensor.__radd__
+    _next = ()                 # a leaf is the end of every path through the graph
+
+    def __init__(self, *args: Any, requires_grad: bool = False) -> None:
+        """Legacy constructor ``torch.Tensor``: ``Tensor(data)`` makes a default-dtype tensor from
+        data, ``Tensor(2, 3)`` an uninitialised one of that size.  Prefer ``minigrad.tensor``."""
+        if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
+            data = args[0]
+            array = np.array(data._array if isinstance(data, Tensor) else data,
+                             dtype=_dtype.get_default_dtype().np)
+        else:
+            array = np.empty(_size(args), dtype=_dtype.get_default_dtype().np)
+        self._init(array, requires_grad)
+
+    def _init(self, array: np.ndarray, requires_grad: bool) -> None:
+        self._array = array
+        self._requires_grad = requires_grad
+        self.grad = None
+        self.grad_fn = None
+        self._output_nr = 0
+        self._vc = [0]
+        self._base = None
+        self._hooks = None
+
+    @classmethod
+    def _make(cls, array: np.ndarray, requires_grad: bool = False) -> "Tensor":
+        """Wrap an ndarray without copying or checking (the engine's internal constructor)."""
+        t = object.__new__(Tensor)
+        t._init(array, requires_grad)
+        return t
+
+    # ----- attributes ---------------------------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        if self.grad_fn is not None and not flag:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want "
+                               "to use a computed variable in a subgraph that doesn't require "
+                               "differentiation use var_no_grad = var.detach().")
+        _check_requires_grad(self._array, flag)
+        self._requires_grad = bool(flag)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def data(self) -> "Tensor":
+        """The same storage, cut out of the graph (and, as in torch, not version-tracked)."""
+        return Tensor._make(self._array)
+
+    @data.setter
+    def data(self, value: "Tensor") -> None:
+        self._array = value._array if isinstance(value, Tensor) else np.asarray(value)
+
+    @property
+    def shape(self) -> Size:
+        return Size(self._array.shape)
+
+    def size(self, dim: int | None = None) -> Size | int:
+        if dim is None:
+            return Size(self._array.shape)
+        return self._array.shape[_wrap_dim(dim, self._array.ndim)]
+
+    @property
+    def ndim(self) -> int:
+        return self._array.ndim
+
+    def dim(self) -> int:
+        return self._array.ndim
+
+    def numel(self) -> int:
+        return self._array.size
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return self._array.itemsize
+
+    @property
+    def dtype(self) -> DType:
+        return _dtype._FROM_NP[self._array.dtype]
+
+    @property
+    def device(self) -> device:
+        return _CPU
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    def is_floating_point(self) -> bool:
+        return self._array.dtype.kind == "f"
+
+    def is_contiguous(self) -> bool:
+        return bool(self._array.flags.c_contiguous)
+
+    @property
+    def _version(self) -> int:
+        return self._vc[0]
+
+    @property
+    def T(self) -> "Tensor":
+        return self.permute(*range(self._array.ndim - 1, -1, -1))
+
+    @property
+    def mT(self) -> "Tensor":
+        return self.transpose(-2, -1)
+
+    @property
+    def retains_grad(self) -> bool:
+        node = self.grad_fn
+        return bool(node is not None and node._retained and self._output_nr in node._retained)
+
+    # ----- conversion -----------------------------------------------------------------------------
+    def item(self) -> float | int | bool:
+        if self._array.size != 1:
+            raise RuntimeError(f"a Tensor with {self._array.size} elements cannot be converted to Scalar")
+        return self._array.item()
+
+    def tolist(self) -> Any:
+        return self._array.tolist()
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
+                               "Use tensor.detach().numpy() instead.")
+        return self._array
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        return self._array if dtype is None else self._array.astype(dtype)
+
+    def __bool__(self) -> bool:
+        if self._array.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {'no values' if self._array.size == 0 else 'more than one value'} is ambiguous")
+        return bool(self._array.item())
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self._array.dtype.kind not in "iub" or self._array.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._array.item())
+
+    def __len__(self) -> int:
+        if self._array.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._array.shape[0]
+
+    def __iter__(self) -> Iterator["Tensor"]:
+        if self._array.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._array.shape[0]))
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __repr__(self) -> str:
+        from ._format import format_tensor
+        return format_tensor(self)
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        if self._array.ndim == 0:
+            return self._array.item().__format__(spec)
+        return repr(self)
+
+    def __reduce_ex__(self, protocol: int) -> tuple:
+        return (_rebuild, (self._array, self._requires_grad))
+
+    def __deepcopy__(self, memo: dict) -> "Tensor":
+        if self.grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support "
+                               "the deepcopy protocol at the moment")
+        new = type(self).__new__(type(self))
+        new._init(self._array.copy(), self._requires_grad)
+        if self.grad is not None:
+            new.grad = self.grad.__deepcopy__(memo)
+        memo[id(self)] = new
+        return new
+
+    def type(self, dtype: Any = None) -> "str | Tensor":
+        """Without argument the type name (``'minigrad.FloatTensor'``); else a cast."""
+        if dtype is None:
+            return f"minigrad.{_TYPE_NAMES[self.dtype.name]}"
+        if isinstance(dtype, str):
+            dtype = _TENSOR_TYPES[dtype.split(".")[-1]].dtype
+        elif isinstance(dtype, TensorType):
+            dtype = dtype.dtype
+        return self.to(dtype)
+
+    def to(self, *args: Any, **kwargs: Any) -> "Tensor":
+        """``to(dtype)``, ``to(device)``, ``to(device, dtype)`` or ``to(other)``; copies only if needed."""
+        target = kwargs.get("dtype")
+        for a in args + tuple(v for k, v in kwargs.items() if k == "device"):
+            if isinstance(a, Tensor):
+                target = a.dtype
+            elif isinstance(a, (str, device)):
+                device(a)  # raises for anything but the CPU
+            elif a is not None:
+                target = a
+        if target is None:
+            return self
+        target = _dtype.as_dtype(target)
+        if target.np == self._array.dtype:
+            return self
+        from .ops.pointwise import Cast
+        return Cast.apply(self, target)
+
+    def float(self) -> "Tensor":
+        return self.to(_dtype.float32)
+
+    def double(self) -> "Tensor":
+        return self.to(_dtype.float64)
+
+    def half(self) -> "Tensor":
+        return self.to(_dtype.float16)
+
+    def long(self) -> "Tensor":
+        return self.to(_dtype.int64)
+
+    def int(self) -> "Tensor":
+        return self.to(_dtype.int32)
+
+    def bool(self) -> "Tensor":
+        return self.to(_dtype.bool_)
+
+    def cpu(self) -> "Tensor":
+        return self
+
+    def cuda(self, *args: Any, **kwargs: Any) -> "Tensor":
+        raise RuntimeError("minigrad runs on the CPU only: there is no CUDA device")
+
+    # ----- autograd -------------------------------------------------------------------------------
+    def backward(self, gradient: "Tensor | None" = None, retain_graph: bool | None = None,
+                 create_graph: bool = False, inputs: Any = None) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (``gradient`` weights a non-scalar)."""
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach(self) -> "Tensor":
+        """A tensor sharing storage and version counter, cut from the graph."""
+        t = Tensor._make(self._array)
+        t._vc = self._vc
+        return t
+
+    def detach_(self) -> "Tensor":
+        self.grad_fn, self._requires_grad = None, False
+        return self
+
+    def retain_grad(self) -> None:
+        """Keep this non-leaf tensor's gradient in ``.grad`` after backward."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None:
+            from .autograd.engine import register_retain
+            register_retain(self)
+
+    def register_hook(self, hook: Callable[["Tensor"], "Tensor | None"]) -> _RemovableHandle:
+        """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new one."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is None:
+            if self._hooks is None:
+                self._hooks = []
+            hooks = self._hooks
+        else:
+            node = self.grad_fn
+            if node._hooks is None:
+                node._hooks = {}
+            hooks = node._hooks.setdefault(self._output_nr, [])
+        hooks.append(hook)
+        return _RemovableHandle(hooks, hook)
+
+    # ----- in-place ops ---------------------------------------------------------------------------
+    def _check_inplace(self) -> None:
+        """torch's rule: with grad mode on, a leaf that requires grad (or a view of one) may not be
+        modified in place, because its old value is what its gradient is about."""
+        if not GradMode.enabled:
+            return
+        if self._requires_grad and self.grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        base = self._base
+        if base is not None and base._requires_grad and base.grad_fn is None:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
+                               "in-place operation.")
+
+    def _inplace(self, fn: Callable[..., "Tensor"], *args: Any, **kwargs: Any) -> "Tensor":
+        """Compute ``fn(self, *args)`` and store it in this tensor's own storage (``x.op_()``).
+
+        When the graph is recorded, the op is applied to a snapshot that takes over this tensor's
+        old history, and this tensor becomes the op's output: later gradients flow through it."""
+        self._check_inplace()
+        tracked = GradMode.enabled and (
+            self._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
+        if tracked:
+            old = Tensor._make(self._array.copy(), self._requires_grad)
+            old.grad_fn, old._output_nr = self.grad_fn, self._output_nr
+            result = fn(old, *args, **kwargs)
+        else:
+            result = fn(self, *args, **kwargs)
+        self._write(result._array if isinstance(result, Tensor) else np.asarray(result))
+        if tracked:
+            self.grad_fn, self._output_nr, self._requires_grad = (
+                result.grad_fn, result._output_nr, result._requires_grad)
+        return self
+
+    def _write(self, values: np.ndarray) -> None:
+        """Copy ``values`` into this tensor's storage (torch's casting and shape rules)."""
+        if values.shape != self._array.shape:
+            try:
+                values = np.broadcast_to(values, self._array.shape)
+            except ValueError:
+                raise RuntimeError(f"output with shape {list(self._array.shape)} doesn't match the "
+                                   f"broadcast shape {list(values.shape)}") from None
+        if values.dtype != self._array.dtype and not _can_cast(values.dtype, self._array.dtype):
+            raise RuntimeError(f"result type {_dtype._FROM_NP[values.dtype].name} can't be cast to the "
+                               f"desired output type {self.dtype.name}")
+        try:
+            np.copyto(self._array, values, casting="unsafe")
+        except ValueError:
+            raise RuntimeError("unsupported operation: more than one element of the written-to tensor "
+                               "refers to a single memory location. Please clone() the tensor before "
+                               "performing the operation.") from None
+        self._vc[0] += 1
+
+    def add_(self, other: Any, *, alpha: Any = 1) -> "Tensor":
+        return self._inplace(_ops.add, other, alpha=alpha)
+
+    def sub_(self, other: Any, *, alpha: Any = 1) -> "Tensor":
+        return self._inplace(_ops.sub, other, alpha=alpha)
+
+    def mul_(self, other: Any) -> "Tensor":
+        return self._inplace(_ops.mul, other)
+
+    def div_(self, other: Any, *, rounding_mode: str | None = None) -> "Tensor":
+        return self._inplace(_ops.div, other, rounding_mode=rounding_mode)
+
+    def pow_(self, exponent: Any) -> "Tensor":
+        return self._inplace(_ops.pow, exponent)
+
+    def clamp_(self, min: Any = None, max: Any = None) -> "Tensor":
+        return self._inplace(_ops.clamp, min, max)
+
+    clip_ = clamp_
+
+    def masked_fill_(self, mask: "Tensor", value: Any) -> "Tensor":
+        return self._inplace(_ops.masked_fill, mask, value)
+
+    def neg_(self) -> "Tensor":
+        return self._inplace(_ops.neg)
+
+    def exp_(self) -> "Tensor":
+        return self._inplace(_ops.exp)
+
+    def relu_(self) -> "Tensor":
+        return self._inplace(_ops.relu)
+
+    def sigmoid_(self) -> "Tensor":
+        return self._inplace(_ops.sigmoid)
+
+    def tanh_(self) -> "Tensor":
+        return self._inplace(_ops.tanh)
+
+    def copy_(self, src: Any) -> "Tensor":
+        src = src if isinstance(src, Tensor) else Tensor._make(np.asarray(src))
+        return self._inplace(lambda t, s: s.to(t.dtype).expand(t.shape), src)
+
+    def fill_(self, value: Any) -> "Tensor":
+        return self._fill(np.asarray(value.item() if isinstance(value, Tensor) else value))
+
+    def zero_(self) -> "Tensor":
+        return self._fill(np.zeros((), self._array.dtype))
+
+    def _fill(self, value: np.ndarray) -> "Tensor":
+        """Overwrite every element; the old values no longer matter, so the history is dropped."""
+        self._check_inplace()
+        self._write(value.astype(self._array.dtype))
+        if self.grad_fn is not None:
+            self.grad_fn, self._requires_grad = None, False
+        return self
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> "Tensor":
+        from . import random
+        return self._sample(random.uniform_array(self._array.shape, a, b, self._array.dtype, generator))
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> "Tensor":
+        from . import random
+        return self._sample(random.normal_array(self._array.shape, mean, std, self._array.dtype,
+                                                generator))
+
+    def random_(self, from_: int = 0, to: int | None = None, *, generator: Any = None) -> "Tensor":
+        from . import random
+        if to is None and from_ == 0:
+            values = random.random_array(self._array.shape, self._array.dtype, generator)
+        else:
+            if to is None:
+                from_, to = 0, from_
+            values = random.randint_array(from_, to, self._array.shape, self._array.dtype, generator)
+        return self._sample(values)
+
+    def bernoulli_(self, p: float = 0.5, *, generator: Any = None) -> "Tensor":
+        from . import random
+        return self._sample(random.bernoulli_array(p, self._array.shape, self._array.dtype, generator))
+
+    def _sample(self, values: np.ndarray) -> "Tensor":
+        self._check_inplace()
+        self._write(values)
+        return self
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        from .ops.indexing import index_put
+        self._inplace(index_put, key, value)
+
+    def __iadd__(self, other: Any) -> "Tensor":
+        return self.add_(other)
+
+    def __isub__(self, other: Any) -> "Tensor":
+        return self.sub_(other)
+
+    def __imul__(self, other: Any) -> "Tensor":
+        return self.mul_(other)
+
+    def __itruediv__(self, other: Any) -> "Tensor":
+        return self.div_(other)
+
+    # ----- operators (the ops themselves live in minigrad.ops) -----------------------------------
+    def __add__(self, other: Any) -> "Tensor":
+        return _ops.add(self, other)
+
+    def __radd__(self, other: Any) -> "Tensor":
+        return _ops.add(other, self)
+
+    def __sub__(self, other: Any) -> "Tensor":
+        return _ops.sub(self, other)
+
+    def __rsub__(self, other: Any) -> "Tensor":
+        return _ops.sub(other, self)
+
+    def __mul__(self, other: Any) -> "Tensor":
+        return _ops.mul(self, other)
+
+    def __rmul__(self, other: Any) -> "Tensor":
+        return _ops.mul(other, self)
+
+    def __truediv__(self, other: Any) -> "Tensor":
+        return _ops.div(self, other)
+
+    def __rtruediv__(self, other: Any) -> "Tensor":
+        return _ops.div(other, self)
+
+    def __floordiv__(self, other: Any) -> "Tensor":
+        return _ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other: Any) -> "Tensor":
+        return _ops.floor_divide(other, self)
+
+    def __mod__(self, other: Any) -> "Tensor":
+        return _ops.remainder(self, other)
+
+    def __rmod__(self, other: Any) -> "Tensor":
+        return _ops.remainder(other, self)
+
+    def __pow__(self, other: Any) -> "Tensor":
+        return _ops.pow(self, other)
+
+    def __rpow__(self, other: Any) -> "Tensor":
+        return _ops.pow(other, self)
+
+    def __matmul__(self, other: Any) -> "Tensor":
+        return _ops.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> "Tensor":
+        return _ops.matmul(other, self)
+
+    def __neg__(self) -> "Tensor":
+        return _ops.neg(self)
+
+    def __pos__(self) -> "Tensor":
+        return self
+
+    def __abs__(self) -> "Tensor":
+        return _ops.abs(self)
+
+    def __eq__(self, other: Any) -> "Tensor":  # type: ignore[override]
+        return False if other is None else _ops.eq(self, other)
+
+    def __ne__(self, other: Any) -> "Tensor":  # type: ignore[override]
+        return True if other is None else _ops.ne(self, other)
+
+    def __lt__(self, other: Any) -> "Tensor":
+        return _ops.lt(self, other)
+
+    def __le__(self, other: Any) -> "Tensor":
+        return _ops.le(self, other)
+
+    def __gt__(self, other: Any) -> "Tensor":
+        return _ops.gt(self, other)
+
+    def __ge__(self, other: Any) -> "Tensor":
+        return _ops.ge(self, other)
+
+    def __and__(self, other: Any) -> "Tensor":
+        return _ops.logical_op(np.bitwise_and, self, other)
+
+    __rand__ = __and__
+
+    def __or__(self, other: Any) -> "Tensor":
+        return _ops.logical_op(np.bitwise_or, self, other)
+
+    __ror__ = __or__
+
+    def __xor__(self, other: Any) -> "Tensor":
+        return _ops.logical_op(np.bitwise_xor, self, other)
+
+    __rxor__ = __xor__
+
+    def __invert__(self) -> "Tensor":
+        if self._array.dtype.kind not in "iub":
+            raise TypeError("~ (bitwise_not) is only supported for integer and bool tensors")
+        return Tensor._make(np.invert(self._array))
+
+    def __getitem__(self, key: Any) -> "Tensor":
+        return _ops.index(self, key)
+
+
+def _rebuild(array: np.ndarray, requires_grad: bool) -> Tensor:
+    return Tensor._make(array, requires_grad)
+
+
+def _can_cast(src: np.dtype, dst: np.dtype) -> bool:
+    """torch's rule for in-place results: no float -> integer, no number -> bool."""
+    if src.kind == "f" and dst.kind != "f":
+        return False
+    return not (dst.kind == "b" and src.kind != "b")
+
+
+def _wrap_dim(dim: int, ndim: int) -> int:
+    """A possibly negative ``dim`` as an index, with torch's error for one out of range."""
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {dim})")
+    return dim % n
+
+
+def _size(args: tuple) -> tuple:
+    """``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])`` all mean the size (2, 3)."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list, Size)):
+        args = tuple(args[0])
+    try:
+        size = tuple(operator.index(s) for s in args)
+    except TypeError:
+        raise TypeError(f"size must be a sequence of ints, got {args!r}") from None
+    if any(s < 0 for s in size):
+        raise RuntimeError(f"Trying to create tensor with negative dimension: {list(size)}")
+    return size
+
+
+class TensorType:
+    """``minigrad.FloatTensor`` and friends: callable like torch's legacy tensor types."""
+
+    def __init__(self, name: str, dtype: DType) -> None:
+        self.__name__, self.dtype = name, dtype
+
+    def __call__(self, *args: Any) -> Tensor:
+        if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
+            data = args[0]
+            return Tensor._make(np.array(data._array if isinstance(data, Tensor) else data,
+                                         dtype=self.dtype.np))
+        return Tensor._make(np.zeros(_size(args), dtype=self.dtype.np))
+
+    def __instancecheck__(self, obj: Any) -> bool:
+        return isinstance(obj, Tensor) and obj.dtype is self.dtype
+
+    def __repr__(self) -> str:
+        return f"<class 'minigrad.{self.__name__}'>"
+
+
+_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+               "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
+               "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
+_TENSOR_TYPES = {name: TensorType(name, _dtype._NAMES[d]) for d, name in _TYPE_NAMES.items()}
+
+
+from . import ops as _ops  # noqa: E402  (the ops need Tensor defined first)
+
+for _name in _ops.TENSOR_METHODS:
+    setattr(Tensor, _name, getattr(_ops, _name))

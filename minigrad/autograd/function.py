@@ -1,0 +1,191 @@
+"""``Function``: the one mechanism behind every differentiable op, built-in or user-defined.
+
+A subclass writes two static methods, exactly as for ``torch.autograd.Function``::
+
+    class Mul(Function):
+        @staticmethod
+        def forward(ctx, a, b):                  # runs with graph recording off
+            ctx.save_for_backward(a, b)
+            return a._array * b._array           # built-ins compute on numpy arrays
+        @staticmethod
+        def backward(ctx, grad):                 # written with Tensor ops, so it is itself
+            a, b = ctx.saved_tensors             # differentiable (create_graph=True)
+            return grad * b, grad * a            # one gradient per forward input
+
+``Mul.apply(a, b)`` runs ``forward``.  If grad mode is on and an input requires grad, the ``ctx``
+object becomes the output's ``grad_fn``: the node of the graph that ``backward`` will visit.
+It remembers where each input's gradient must go (``next_functions``) and what was saved.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import _tensor
+from .grad_mode import GradMode
+
+_FREED = object()  # marks a node whose saved tensors were released after backward
+
+_FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+    "graph a second time or if you need to access saved tensors after calling backward.")
+
+
+class _SavedOutput:
+    """A saved *output* of the node itself.  Holding the output Tensor would make a cycle
+    (output -> grad_fn -> output), so keep its array and rebuild the Tensor when unpacked."""
+
+    __slots__ = ("array", "vc", "version", "output_nr")
+
+    def __init__(self, t: "_tensor.Tensor", output_nr: int) -> None:
+        self.array, self.vc, self.version, self.output_nr = t._array, t._vc, t._vc[0], output_nr
+
+
+class Function:
+    """Base class for differentiable operations; see the module docstring."""
+
+    # Edges of the graph, one per forward argument: None, or (target, output_nr, shape) where
+    # target is the input's grad_fn (a Function node) or, for a leaf, the leaf Tensor itself.
+    _next: tuple = ()
+    _n_outputs = 1
+    _saved: Any = ()
+    _hooks: dict | None = None        # output_nr -> hooks registered on non-leaf outputs
+    _retained: dict | None = None     # output_nr -> weakref of outputs that retain_grad()
+    needs_input_grad: tuple = ()
+    materialize_grads = True
+
+    @staticmethod
+    def forward(ctx: "Function", *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("a Function subclass must implement forward(ctx, ...)")
+
+    @staticmethod
+    def backward(ctx: "Function", *grad_outputs: Any) -> Any:
+        raise NotImplementedError("a Function subclass must implement backward(ctx, ...)")
+
+    # -- the ctx API used inside forward/backward --------------------------------------------
+    def save_for_backward(self, *tensors: Any) -> None:
+        """Keep these tensors (inputs or outputs, or None) for ``backward``."""
+        for i, t in enumerate(tensors):
+            if t is not None and not isinstance(t, _tensor.Tensor):
+                raise TypeError(f"save_for_backward can only save tensors, but argument {i} is of "
+                                f"type {type(t).__name__}")
+        self._to_save = tensors
+
+    @property
+    def saved_tensors(self) -> tuple:
+        """The tensors given to ``save_for_backward``.  Raises if the graph was freed, or if one of
+        them was modified in place since it was saved (its version counter moved)."""
+        saved = self._saved
+        if saved is _FREED:
+            raise RuntimeError(_FREED_MESSAGE)
+        if not saved:
+            return getattr(self, "_to_save", ())  # forward ran without recording
+        out = []
+        for entry in saved:
+            if entry is None:
+                out.append(None)
+                continue
+            if type(entry) is _SavedOutput:
+                t = _tensor.Tensor._make(entry.array, requires_grad=True)
+                t.grad_fn, t._output_nr, t._vc = self, entry.output_nr, entry.vc
+                vc, version, where = entry.vc, entry.version, f"output {entry.output_nr} of {self.name()}"
+            else:
+                t, version = entry
+                vc = t._vc
+                where = (f"output {t._output_nr} of {t.grad_fn.name()}" if t.grad_fn is not None
+                         else "a leaf tensor")
+            if vc[0] != version:
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been modified by an "
+                    f"inplace operation: [{t.dtype} {list(t.shape)}], which is {where}, is at version "
+                    f"{vc[0]}; expected version {version} instead. Hint: replace the in-place "
+                    "operation (x.add_(...), x += ..., x[i] = ...) by an out-of-place one.")
+            out.append(t)
+        return tuple(out)
+
+    def mark_non_differentiable(self, *tensors: Any) -> None:
+        self._non_diff = {id(t) for t in tensors}
+
+    def set_materialize_grads(self, value: bool) -> None:
+        self.materialize_grads = value
+
+    def name(self) -> str:
+        return type(self).__name__ + "Backward"
+
+    @property
+    def next_functions(self) -> tuple:
+        """``(target, output_nr)`` per input: the node (or leaf Tensor) its gradient flows to."""
+        return tuple((None, 0) if e is None else (e[0], e[1]) for e in self._next)
+
+    def register_hook(self, hook: Any) -> None:
+        raise NotImplementedError("register hooks on tensors (Tensor.register_hook)")
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {id(self):#x}>"
+
+    # -- running an op ---------------------------------------------------------------------------
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        """Run ``forward`` on ``args``; record a graph node if any input needs a gradient."""
+        Tensor = _tensor.Tensor
+        ctx = cls.__new__(cls)
+        grad_mode = GradMode.enabled
+        recording = False
+        if grad_mode:
+            needs = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
+            recording = True in needs
+            ctx.needs_input_grad = needs
+            GradMode.enabled = False  # forward's own tensor ops must not be recorded
+            try:
+                out = cls.forward(ctx, *args, **kwargs)
+            finally:
+                GradMode.enabled = True
+        else:
+            out = cls.forward(ctx, *args, **kwargs)
+        if type(out) is tuple:
+            outs = tuple([_as_output(o, args) for o in out])
+            if recording:
+                ctx._record(args, outs)
+            return outs
+        out = _as_output(out, args)
+        if recording:
+            ctx._record(args, (out,))
+        return out
+
+    def _record(self, args: tuple, outs: tuple) -> None:
+        """Make this ctx the grad_fn of ``outs`` and remember where input gradients go."""
+        Tensor = _tensor.Tensor
+        self._next = tuple([
+            ((a.grad_fn if a.grad_fn is not None else a), a._output_nr, a._array.shape)
+            if isinstance(a, Tensor) and a._requires_grad else None
+            for a in args])
+        self._n_outputs = len(outs)
+        if len(outs) > 1:  # kept to hand backward zeros for outputs that got no gradient
+            self._out_meta = tuple((o._array.shape, o._array.dtype) for o in outs)
+        non_diff = getattr(self, "_non_diff", ())
+        for i, o in enumerate(outs):
+            if o._array.dtype.kind == "f" and id(o) not in non_diff:
+                o._requires_grad, o.grad_fn, o._output_nr = True, self, i
+        to_save = getattr(self, "_to_save", None)
+        if to_save:
+            self._saved = tuple([
+                None if t is None
+                else _SavedOutput(t, outs.index(t)) if t.grad_fn is self
+                else (t, t._vc[0])
+                for t in to_save])
+            del self._to_save
+
+
+def _as_output(o: Any, args: tuple) -> "_tensor.Tensor":
+    """Wrap what forward returned as a fresh output Tensor."""
+    Tensor = _tensor.Tensor
+    if isinstance(o, Tensor):
+        if any(o is a for a in args):  # an input returned as-is: the output is a new tensor
+            return Tensor._make(o._array)
+        return o
+    if type(o) is not np.ndarray:
+        o = np.asarray(o)
+    return Tensor._make(o)

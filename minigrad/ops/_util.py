@@ -1,0 +1,81 @@
+"""Helpers shared by the ops: operand promotion, dim handling, quiet numpy."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import _dtype
+from .._tensor import Tensor, _wrap_dim
+
+wrap_dim = _wrap_dim
+
+
+def quiet() -> np.errstate:
+    """torch computes inf/nan silently (log(0) = -inf); numpy would warn.  Ops that can produce
+    them run their numpy code inside this."""
+    return np.errstate(all="ignore")
+
+
+def to_tensor(x: Any) -> Tensor:
+    """An operand as a Tensor: Python scalars keep torch's scalar typing for promotion."""
+    if isinstance(x, Tensor):
+        return x
+    x = _normalize(x)
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (bool, int, float)):
+        return Tensor._make(np.asarray(x, dtype=_dtype._scalar_dtype(x).np))
+    raise TypeError(f"unsupported operand type for a tensor op: {type(x).__name__}")
+
+
+def operands(a: Any, b: Any, float_result: bool = False) -> tuple[Tensor, Tensor]:
+    """Both operands as Tensors of the dtype torch would compute in.
+
+    Python scalars take the tensor's dtype when they are of the same or a lower category
+    (``float32_tensor * 2.5`` stays float32); see ``_dtype.result_type``.  With ``float_result``
+    integer results become the default float dtype (true division)."""
+    a, b = _normalize(a), _normalize(b)
+    ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
+    if ta and tb and a._array.dtype == b._array.dtype and (not float_result or a._array.dtype.kind == "f"):
+        return a, b  # the common case: nothing to convert
+    target = _dtype.result_type(a, b)
+    if float_result and not target.is_floating_point:
+        target = _dtype.get_default_dtype()
+    return _as(a, ta, target), _as(b, tb, target)
+
+
+def _normalize(x: Any) -> Any:
+    """numpy arrays act as tensors, numpy scalars as Python scalars."""
+    if isinstance(x, np.ndarray):
+        return Tensor._make(x)
+    if isinstance(x, np.generic):
+        return x.item()
+    return x
+
+
+def _as(x: Any, is_tensor: bool, target: _dtype.dtype) -> Tensor:
+    if is_tensor:
+        return x.to(target)
+    if not isinstance(x, (bool, int, float)):
+        raise TypeError(f"unsupported operand type for a tensor op: {type(x).__name__}")
+    return Tensor._make(np.asarray(x, dtype=target.np))
+
+
+def float_input(x: Tensor) -> Tensor:
+    """Ops like exp/log compute in floating point: integer inputs become the default dtype."""
+    if x._array.dtype.kind == "f":
+        return x
+    return x.to(_dtype.get_default_dtype())
+
+
+def dims(dim: Any, ndim: int) -> tuple[int, ...]:
+    """A reduction's ``dim`` argument (None, int or sequence) as sorted non-negative axes."""
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, (list, tuple)):
+        axes = tuple(sorted(wrap_dim(d, ndim) for d in dim))
+        if len(set(axes)) != len(axes):
+            raise RuntimeError(f"dim {list(dim)} appears multiple times in the list of dims")
+        return axes if ndim else ()
+    return (wrap_dim(dim, ndim),) if ndim else ()

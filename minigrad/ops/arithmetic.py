@@ -1,0 +1,323 @@
+"""Elementwise binary ops.  Inputs broadcast against each other, so on the way back each
+gradient is summed down to its input's shape (``sum_to``)."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from .._tensor import Tensor
+from ..autograd.function import Function
+from ._util import operands, quiet
+from .shape import sum_to
+
+
+def _broadcast_error(a: Tensor, b: Tensor) -> RuntimeError:
+    sa, sb = a._array.shape, b._array.shape
+    for i in range(1, min(len(sa), len(sb)) + 1):
+        if sa[-i] != sb[-i] and 1 not in (sa[-i], sb[-i]):
+            return RuntimeError(f"The size of tensor a ({sa[-i]}) must match the size of tensor b "
+                                f"({sb[-i]}) at non-singleton dimension {max(len(sa), len(sb)) - i}")
+    return RuntimeError(f"shapes {list(sa)} and {list(sb)} cannot be broadcast together")
+
+
+class _Binary(Function):
+    """Checks broadcasting once, with torch's message, before numpy sees the arrays."""
+
+    @classmethod
+    def run(cls, a: Tensor, b: Tensor) -> Tensor:
+        sa, sb = a._array.shape, b._array.shape
+        if sa != sb:
+            try:
+                np.broadcast_shapes(sa, sb)
+            except ValueError:
+                raise _broadcast_error(a, b) from None
+        return cls.apply(a, b)
+
+
+class Add(_Binary):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = a._array.shape, b._array.shape
+        return a._array + b._array
+
+    @staticmethod
+    def backward(ctx, grad):
+        sa, sb = ctx.shapes
+        na, nb = ctx.needs_input_grad
+        return sum_to(grad, sa) if na else None, sum_to(grad, sb) if nb else None
+
+
+class Sub(_Binary):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = a._array.shape, b._array.shape
+        return a._array - b._array
+
+    @staticmethod
+    def backward(ctx, grad):
+        sa, sb = ctx.shapes
+        na, nb = ctx.needs_input_grad
+        return sum_to(grad, sa) if na else None, sum_to(-grad, sb) if nb else None
+
+
+class Mul(_Binary):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        with quiet():
+            return a._array * b._array
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        return (sum_to(grad * b, a.shape) if na else None,
+                sum_to(grad * a, b.shape) if nb else None)
+
+
+class Div(_Binary):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        with quiet():
+            return a._array / b._array
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        return (sum_to(grad / b, a.shape) if na else None,
+                sum_to(-grad * a / (b * b), b.shape) if nb else None)
+
+
+class Pow(_Binary):
+    @staticmethod
+    def forward(ctx, a, b):
+        if a._array.dtype.kind in "iu" and (b._array < 0).any():
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        out = Tensor._make(_power(a._array, b._array))
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, out = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        ga = gb = None
+        if na:  # d(a^b)/da = b * a^(b-1), defined as 0 where b == 0 (even at a == 0)
+            ga = sum_to(where(b == 0, 0.0, grad * b * a ** (b - 1)), a.shape)
+        if nb:  # d(a^b)/db = a^b * log(a), defined as 0 where a == 0 and b >= 0
+            gb = sum_to(where((a == 0) & (b >= 0), 0.0, grad * out * a.log()), b.shape)
+        return ga, gb
+
+
+def _power(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    with quiet():
+        return np.power(a, b)
+
+
+class Maximum(_Binary):
+    """max(a, b); where they tie, each gets half of the gradient (as torch)."""
+    _pick = staticmethod(np.maximum)
+
+    @classmethod
+    def forward(cls, ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return cls._pick(a._array, b._array)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        a_wins, b_wins = (a > b, b > a) if type(ctx) is Maximum else (a < b, b < a)
+        half = grad * (a == b) * 0.5
+        return (sum_to(grad * a_wins + half, a.shape) if na else None,
+                sum_to(grad * b_wins + half, b.shape) if nb else None)
+
+
+class Minimum(Maximum):
+    _pick = staticmethod(np.minimum)
+
+
+class Where(Function):
+    @staticmethod
+    def forward(ctx, condition, a, b):
+        ctx.condition = condition
+        ctx.shapes = a._array.shape, b._array.shape
+        return np.where(condition._array, a._array, b._array)
+
+    @staticmethod
+    def backward(ctx, grad):
+        c = ctx.condition
+        sa, sb = ctx.shapes
+        _, na, nb = ctx.needs_input_grad
+        return (None, sum_to(where(c, grad, 0.0), sa) if na else None,
+                sum_to(where(c, 0.0, grad), sb) if nb else None)
+
+
+class Remainder(_Binary):
+    """Python-style modulo (the sign of the divisor), as torch.remainder."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        with quiet():
+            return np.mod(a._array, b._array)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        return (sum_to(grad, a.shape) if na else None,
+                sum_to(-grad * floor_divide(a, b), b.shape) if nb else None)
+
+
+# ----- the public functions -------------------------------------------------------------------
+def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    """input + alpha * other"""
+    if alpha != 1:
+        other = mul(other, alpha)
+    return Add.run(*operands(input, other))
+
+
+def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    """input - alpha * other"""
+    a, b = operands(input, other)
+    if a._array.dtype.kind == "b":
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    if alpha != 1:
+        b = mul(b, alpha)
+    return Sub.run(a, b)
+
+
+subtract = sub
+
+
+def mul(input: Any, other: Any) -> Tensor:
+    return Mul.run(*operands(input, other))
+
+
+multiply = mul
+
+
+def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+    """True division (integers give floats); ``rounding_mode='trunc'|'floor'`` rounds it."""
+    if rounding_mode is None:
+        return Div.run(*operands(input, other, float_result=True))
+    if rounding_mode == "floor":
+        return floor_divide(input, other)
+    if rounding_mode == "trunc":
+        a, b = operands(input, other)
+        if a._array.dtype.kind == "f":
+            return (a / b).trunc()
+        if (b._array == 0).any():
+            raise RuntimeError("ZeroDivisionError")
+        return Tensor._make((np.abs(a._array) // np.abs(b._array)) * np.sign(a._array) * np.sign(b._array))
+    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
+                       f"found '{rounding_mode}'")
+
+
+divide = true_divide = div
+
+
+def floor_divide(input: Any, other: Any) -> Tensor:
+    """Rounded-down division.  Not differentiable (its derivative is zero almost everywhere)."""
+    a, b = operands(input, other)
+    if a._array.dtype.kind != "f" and (b._array == 0).any():
+        raise RuntimeError("ZeroDivisionError")
+    with quiet():
+        return Tensor._make(np.asarray(np.floor_divide(a._array, b._array)))
+
+
+def remainder(input: Any, other: Any) -> Tensor:
+    a, b = operands(input, other)
+    if a._array.dtype.kind != "f" and (b._array == 0).any():
+        raise RuntimeError("ZeroDivisionError")
+    return Remainder.run(a, b)
+
+
+def pow(input: Any, exponent: Any) -> Tensor:
+    return Pow.run(*operands(input, exponent))
+
+
+def maximum(input: Tensor, other: Tensor) -> Tensor:
+    return Maximum.run(*operands(input, other))
+
+
+def minimum(input: Tensor, other: Tensor) -> Tensor:
+    return Minimum.run(*operands(input, other))
+
+
+def where(condition: Tensor, input: Any, other: Any) -> Tensor:
+    """Elementwise ``input if condition else other`` (all three broadcast)."""
+    if not isinstance(condition, Tensor) or condition._array.dtype.kind != "b":
+        raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with "
+                           f"dtype {getattr(condition, 'dtype', type(condition).__name__)}")
+    a, b = operands(input, other)
+    return Where.apply(condition, a, b)
+
+
+# ----- comparisons and logic: boolean results, no gradient ------------------------------------
+def _compare(fn: Callable, input: Any, other: Any) -> Tensor:
+    a, b = operands(input, other)
+    sa, sb = a._array.shape, b._array.shape
+    if sa != sb:
+        try:
+            np.broadcast_shapes(sa, sb)
+        except ValueError:
+            raise _broadcast_error(a, b) from None
+    with quiet():
+        return Tensor._make(np.asarray(fn(a._array, b._array)))
+
+
+def eq(input: Any, other: Any) -> Tensor:
+    return _compare(np.equal, input, other)
+
+
+def ne(input: Any, other: Any) -> Tensor:
+    return _compare(np.not_equal, input, other)
+
+
+def lt(input: Any, other: Any) -> Tensor:
+    return _compare(np.less, input, other)
+
+
+def le(input: Any, other: Any) -> Tensor:
+    return _compare(np.less_equal, input, other)
+
+
+def gt(input: Any, other: Any) -> Tensor:
+    return _compare(np.greater, input, other)
+
+
+def ge(input: Any, other: Any) -> Tensor:
+    return _compare(np.greater_equal, input, other)
+
+
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+
+def logical_op(fn: Callable, input: Any, other: Any) -> Tensor:
+    """``&``, ``|``, ``^`` on bool or integer tensors."""
+    a, b = operands(input, other)
+    if a._array.dtype.kind not in "iub":
+        raise RuntimeError(f"\"{fn.__name__}\" is not implemented for '{a.dtype.name}': bitwise ops "
+                           "need bool or integer tensors")
+    return Tensor._make(np.asarray(fn(a._array, b._array)))
+
+
+def equal(input: Tensor, other: Tensor) -> bool:
+    """True if both tensors have the same size and elements."""
+    return input.shape == other.shape and bool(np.array_equal(input._array, other._array))
+
+
+def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
+             equal_nan: bool = False) -> bool:
+    return bool(np.allclose(input._array, other._array, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
+            equal_nan: bool = False) -> Tensor:
+    return Tensor._make(np.isclose(input._array, other._array, rtol=rtol, atol=atol, equal_nan=equal_nan))

@@ -1,0 +1,305 @@
+"""Reductions (sum, mean, prod, max, ...) and the softmax family.
+
+A reduction's backward sends the gradient back to every element that took part: ``sum`` copies
+it to all of them, ``mean`` divides it by their number, ``max`` gives it to the winner(s).
+"""
+from __future__ import annotations
+
+import builtins  # this module's max/min/sum are the tensor ops
+from collections import namedtuple
+from typing import Any
+
+import numpy as np
+
+from .. import _dtype
+from .._tensor import Tensor
+from ..autograd.function import Function
+from ._util import dims, quiet, wrap_dim
+
+values_indices = namedtuple("values_indices", ["values", "indices"])
+
+
+def _keepdim_shape(shape: tuple, axes: tuple) -> tuple:
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def _spread(grad: Tensor, in_shape: tuple, axes: tuple, keepdim: bool) -> Tensor:
+    """The gradient of a reduced tensor, broadcast back over the reduced axes."""
+    if not keepdim:
+        grad = grad.reshape(_keepdim_shape(in_shape, axes))
+    return grad.expand(in_shape)
+
+
+class Sum(Function):
+    @staticmethod
+    def forward(ctx, x, axes, keepdim, dtype):
+        ctx.in_shape, ctx.axes, ctx.keepdim = x._array.shape, axes, keepdim
+        return np.sum(x._array, axis=axes, keepdims=keepdim, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _spread(grad, ctx.in_shape, ctx.axes, ctx.keepdim), None, None, None
+
+
+class Mean(Function):
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        ctx.in_shape, ctx.axes, ctx.keepdim = x._array.shape, axes, keepdim
+        ctx.count = int(np.prod([x._array.shape[a] for a in axes], dtype=np.int64))
+        with quiet():  # the mean of nothing is nan, silently
+            return np.mean(x._array, axis=axes, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _spread(grad, ctx.in_shape, ctx.axes, ctx.keepdim) / ctx.count, None, None
+
+
+class Prod(Function):
+    @staticmethod
+    def forward(ctx, x, axes, keepdim, dtype):
+        out = Tensor._make(np.asarray(np.prod(x._array, axis=axes, keepdims=keepdim, dtype=dtype)))
+        ctx.save_for_backward(x, out)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # d(prod)/dx_i is the product of the *other* elements.  That is prod/x_i unless x_i is 0:
+        # with exactly one zero, only that element gets the product of the rest; with two, none.
+        x, out = ctx.saved_tensors
+        axes, shape = ctx.axes, x._array.shape
+        g = _spread(grad, shape, axes, ctx.keepdim)
+        out = _spread(out, shape, axes, ctx.keepdim)
+        is_zero = x == 0
+        if not is_zero._array.any():
+            return g * out / x, None, None, None
+        from .arithmetic import where
+        zeros = _spread(is_zero.sum(axes, keepdim=True), shape, axes, True)
+        others = _spread(Prod.apply(where(is_zero, 1.0, x), axes, True, None), shape, axes, True)
+        local = where(is_zero, where(zeros == 1, others, 0.0), where(zeros == 0, out / x, 0.0))
+        return g * local, None, None, None
+
+
+class Extreme(Function):
+    """amax/amin: ties share the gradient equally, as torch does."""
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim, fn):
+        out = Tensor._make(np.asarray(fn(x._array, axis=axes, keepdims=keepdim)))
+        ctx.save_for_backward(x, out)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        shape, axes = x._array.shape, ctx.axes
+        winners = x == _spread(out, shape, axes, ctx.keepdim)
+        share = _spread(grad, shape, axes, ctx.keepdim) / _spread(
+            winners.sum(axes, keepdim=True), shape, axes, True)
+        return share * winners, None, None, None
+
+
+class LogSumExp(Function):
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        a = x._array
+        with quiet():
+            m = np.max(a, axis=axes, keepdims=True) if a.size else np.zeros(_keepdim_shape(a.shape, axes), a.dtype)
+            m = np.where(np.isinf(m), 0, m)  # all -inf (or +inf) rows: shift by 0, as torch does
+            out = np.log(np.sum(np.exp(a - m), axis=axes, keepdims=True)) + m
+        out = Tensor._make(out if keepdim else np.squeeze(out, axis=axes))
+        ctx.save_for_backward(x, out)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        shape = x._array.shape
+        return (_spread(grad, shape, ctx.axes, ctx.keepdim)
+                * (x - _spread(out, shape, ctx.axes, ctx.keepdim)).exp()), None, None
+
+
+class Softmax(Function):
+    @staticmethod
+    def forward(ctx, x, dim):
+        a = x._array
+        with quiet():
+            e = np.exp(a - np.max(a, axis=dim, keepdims=True))
+            y = Tensor._make(e / np.sum(e, axis=dim, keepdims=True))
+        ctx.save_for_backward(y)
+        ctx.dim = dim
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        y, = ctx.saved_tensors  # dL/dx = y * (g - sum(g * y))
+        return y * (grad - (grad * y).sum(ctx.dim, keepdim=True)), None
+
+
+class LogSoftmax(Function):
+    @staticmethod
+    def forward(ctx, x, dim):
+        a = x._array
+        with quiet():
+            shifted = a - np.max(a, axis=dim, keepdims=True)
+            y = Tensor._make(shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True)))
+        ctx.save_for_backward(y)
+        ctx.dim = dim
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        y, = ctx.saved_tensors  # dL/dx = g - softmax(x) * sum(g)
+        return grad - y.exp() * grad.sum(ctx.dim, keepdim=True), None
+
+
+# ----- the public functions -------------------------------------------------------------------
+def _sum_dtype(x: Tensor, dtype: Any) -> Any:
+    """torch sums integers and bools in int64."""
+    if dtype is not None:
+        return _dtype.as_dtype(dtype).np
+    return np.int64 if x._array.dtype.kind in "iub" else None
+
+
+def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """Sum over ``dim`` (an int, a tuple of ints, or None for all)."""
+    axes = dims(None if dim == () else dim, input._array.ndim)
+    return Sum.apply(input, axes, keepdim, _sum_dtype(input, dtype))
+
+
+def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    if dtype is not None:
+        input = input.to(dtype)
+    if input._array.dtype.kind != "f":
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
+                           f"floating point or complex dtype. Got: {_TYPE_WORD[input._array.dtype.kind]}")
+    return Mean.apply(input, dims(None if dim == () else dim, input._array.ndim), keepdim)
+
+
+_TYPE_WORD = {"i": "Long", "u": "Byte", "b": "Bool"}
+
+
+def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    axes = dims(dim, input._array.ndim)
+    return Prod.apply(input, axes, keepdim, _sum_dtype(input, dtype))
+
+
+def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
+    return _extreme(input, dim, keepdim, np.max, "amax")
+
+
+def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
+    return _extreme(input, dim, keepdim, np.min, "amin")
+
+
+def _extreme(input: Tensor, dim: Any, keepdim: bool, fn: Any, name: str) -> Tensor:
+    axes = dims(None if dim == () else dim, input._array.ndim)
+    if any(input._array.shape[a] == 0 for a in axes) or (input._array.size == 0 and not axes):
+        raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                         "Specify the reduction dim with the 'dim' argument.")
+    return Extreme.apply(input, axes, keepdim, fn)
+
+
+def _max_min(input: Tensor, dim: Any, keepdim: bool, other: Any, is_max: bool) -> Any:
+    from .arithmetic import maximum, minimum
+    if isinstance(dim, Tensor):
+        return (maximum if is_max else minimum)(input, dim)
+    if other is not None:
+        return (maximum if is_max else minimum)(input, other)
+    if dim is None:
+        if input._array.size == 0:
+            raise RuntimeError(f"{'max' if is_max else 'min'}(): Expected reduction dim to be "
+                               "specified for input.numel() == 0. Specify the reduction dim with the "
+                               "'dim' argument.")
+        return Extreme.apply(input, dims(None, input._array.ndim), False, np.max if is_max else np.min)
+    d = wrap_dim(dim, input._array.ndim)
+    indices = (argmax if is_max else argmin)(input, d, keepdim=True)
+    values = input.gather(d, indices) if input._array.ndim else input.clone()
+    if not keepdim:
+        values, indices = values.squeeze(d), indices.squeeze(d)
+    return values_indices(values, indices)
+
+
+def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = None) -> Any:
+    """``max(x)`` -> the largest element; ``max(x, dim)`` -> (values, indices); ``max(x, y)`` ->
+    elementwise maximum."""
+    return _max_min(input, dim, keepdim, other, True)
+
+
+def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = None) -> Any:
+    return _max_min(input, dim, keepdim, other, False)
+
+
+def _arg(input: Tensor, dim: Any, keepdim: bool, fn: Any, name: str) -> Tensor:
+    a = input._array
+    if dim is None:
+        if a.size == 0:
+            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+        out = np.asarray(fn(a.reshape(-1)))
+        return Tensor._make(out.reshape((1,) * a.ndim) if keepdim else out.astype(np.int64))
+    d = wrap_dim(dim, a.ndim)
+    if a.ndim == 0:
+        return Tensor._make(np.zeros((), np.int64))
+    if a.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    return Tensor._make(np.asarray(fn(a, axis=d, keepdims=keepdim)).astype(np.int64))
+
+
+def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    return _arg(input, dim, keepdim, np.argmax, "argmax")
+
+
+def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    return _arg(input, dim, keepdim, np.argmin, "argmin")
+
+
+def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+        correction: Any = None) -> Tensor:
+    """Variance with ``correction`` (1 = Bessel's, the default).  Built from differentiable ops,
+    so its gradients of every order come for free."""
+    if isinstance(dim, bool):  # legacy torch.var(x, unbiased)
+        dim, unbiased = None, dim
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    if input._array.dtype.kind != "f":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    axes = dims(None if dim == () else dim, input._array.ndim)
+    n = int(np.prod([input._array.shape[a] for a in axes], dtype=np.int64))
+    centered = input - input.mean(axes, keepdim=True)
+    return (centered * centered).sum(axes, keepdim=keepdim) / builtins.max(n - correction, 0)
+
+
+def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+        correction: Any = None) -> Tensor:
+    return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
+
+
+def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
+    """log(sum(exp(x))) computed without overflow."""
+    from ._util import float_input
+    input = float_input(input)
+    return LogSumExp.apply(input, dims(dim, input._array.ndim), keepdim)
+
+
+def _softmax_input(input: Tensor, dim: Any, dtype: Any, name: str) -> tuple:
+    if dim is None:
+        raise TypeError(f"{name}() missing required argument 'dim' (minigrad does not guess it)")
+    if dtype is not None:
+        input = input.to(dtype)
+    if input._array.dtype.kind != "f":
+        raise RuntimeError(f"\"{name}_lastdim_kernel_impl\" not implemented for "
+                           f"'{_TYPE_WORD[input._array.dtype.kind]}'")
+    return input, (wrap_dim(dim, input._array.ndim) if input._array.ndim else None)
+
+
+def softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
+    input, d = _softmax_input(input, dim, dtype, "softmax")
+    return Softmax.apply(input, d)
+
+
+def log_softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
+    input, d = _softmax_input(input, dim, dtype, "log_softmax")
+    return LogSoftmax.apply(input, d)
+

@@ -1,0 +1,308 @@
+"""Ops that move elements around without changing them.  Their backward moves the gradient back:
+reshape <-> reshape, permute <-> inverse permute, expand <-> sum, cat <-> split."""
+from __future__ import annotations
+
+import operator
+from typing import Any, Sequence
+
+import numpy as np
+
+from .. import _dtype
+from .._tensor import Size, Tensor
+from ..autograd.function import Function
+from ._util import wrap_dim
+
+
+def sum_to(grad: Tensor, shape: tuple) -> Tensor:
+    """Undo broadcasting: sum ``grad`` over the dims that broadcasting added or stretched."""
+    gshape = grad._array.shape
+    if gshape == shape:
+        return grad
+    lead = len(gshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1)
+    if axes:
+        grad = grad.sum(axes, keepdim=True)
+    return grad.reshape(shape) if grad._array.shape != shape else grad
+
+
+def _as_view(out: Tensor, base: Tensor) -> Tensor:
+    """Mark ``out`` as a view of ``base``: they share storage, so they share a version counter."""
+    if out._array.base is not None:  # numpy made a view, not a copy
+        out._vc = base._vc
+        out._base = base._base if base._base is not None else base
+    return out
+
+
+class Reshape(Function):
+    @staticmethod
+    def forward(ctx, x, shape, copy_ok):
+        ctx.in_shape = x._array.shape
+        if copy_ok:
+            return x._array.reshape(shape)
+        try:
+            return np.reshape(x._array, shape, copy=False)
+        except ValueError:
+            raise RuntimeError("view size is not compatible with input tensor's size and stride (at "
+                               "least one dimension spans across two contiguous subspaces). Use "
+                               ".reshape(...) instead.") from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.in_shape), None, None
+
+
+class Permute(Function):
+    @staticmethod
+    def forward(ctx, x, axes):
+        ctx.inverse = tuple(np.argsort(axes))
+        return np.transpose(x._array, axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.permute(ctx.inverse), None
+
+
+class Expand(Function):
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.in_shape = x._array.shape
+        return np.broadcast_to(x._array, shape)  # a read-only view, as torch's expand is a view
+
+    @staticmethod
+    def backward(ctx, grad):
+        return sum_to(grad, ctx.in_shape), None
+
+
+class Cat(Function):
+    @staticmethod
+    def forward(ctx, *tensors, dim):
+        ctx.dim = dim
+        ctx.sizes = [t._array.shape[dim] for t in tensors]
+        return np.concatenate([t._array for t in tensors], axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return tuple(grad.split(ctx.sizes, ctx.dim))
+
+
+# ----- the public functions -------------------------------------------------------------------
+def _resolve_shape(shape: tuple, numel: int) -> tuple:
+    """Fill in a -1 and check the element count, with torch's message."""
+    shape = tuple(operator.index(s) for s in shape)
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    known = int(np.prod([s for s in shape if s != -1], dtype=np.int64))
+    if -1 in shape:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape = tuple(numel // known if s == -1 else s for s in shape)
+    elif known != numel or any(s < 0 for s in shape):
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return shape
+
+
+def _shape_args(shape: tuple) -> tuple:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
+        return tuple(shape[0])
+    return shape
+
+
+def reshape(input: Tensor, *shape: Any) -> Tensor:
+    shape = _resolve_shape(_shape_args(shape), input._array.size)
+    if shape == input._array.shape:
+        return input
+    return _as_view(Reshape.apply(input, shape, True), input)
+
+
+def view(input: Tensor, *shape: Any) -> Tensor:
+    """Like reshape, but never copies: raises where torch's view would."""
+    if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
+        raise NotImplementedError("view(dtype) reinterprets bytes; minigrad does not support it")
+    shape = _resolve_shape(_shape_args(shape), input._array.size)
+    return _as_view(Reshape.apply(input, shape, False), input)
+
+
+def view_as(input: Tensor, other: Tensor) -> Tensor:
+    return view(input, other._array.shape)
+
+
+def reshape_as(input: Tensor, other: Tensor) -> Tensor:
+    return reshape(input, other._array.shape)
+
+
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    n = input._array.ndim
+    if n == 0:
+        return reshape(input, 1)
+    s, e = wrap_dim(start_dim, n), wrap_dim(end_dim, n)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    shape = input._array.shape
+    return reshape(input, shape[:s] + (int(np.prod(shape[s:e + 1], dtype=np.int64)),) + shape[e + 1:])
+
+
+def squeeze(input: Tensor, dim: Any = None) -> Tensor:
+    """Remove size-1 dims (all of them, or those named by ``dim`` that have size 1)."""
+    shape = input._array.shape
+    if dim is None:
+        axes = [i for i, n in enumerate(shape) if n == 1]
+    else:
+        dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+        axes = [a for a in (wrap_dim(d, len(shape)) for d in dims) if len(shape) and shape[a] == 1]
+    return reshape(input, tuple(n for i, n in enumerate(shape) if i not in axes))
+
+
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    shape = input._array.shape
+    d = wrap_dim(dim, len(shape) + 1)
+    return reshape(input, shape[:d] + (1,) + shape[d:])
+
+
+def permute(input: Tensor, *dims: Any) -> Tensor:
+    dims = _shape_args(dims)
+    n = input._array.ndim
+    axes = tuple(wrap_dim(d, n) for d in dims) if n else ()
+    if len(axes) != n or sorted(axes) != list(range(n)):
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not "
+                           f"match the length of the desired ordering of dimensions i.e. input.dim() "
+                           f"= {n} is not equal to len(dims) = {len(dims)}" if len(axes) != n else
+                           f"permute(): duplicate dims are not allowed: {list(dims)}")
+    return _as_view(Permute.apply(input, axes), input)
+
+
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    n = input._array.ndim
+    if n == 0:
+        wrap_dim(dim0, 0), wrap_dim(dim1, 0)
+        return input
+    axes = list(range(n))
+    a, b = wrap_dim(dim0, n), wrap_dim(dim1, n)
+    axes[a], axes[b] = axes[b], axes[a]
+    return _as_view(Permute.apply(input, tuple(axes)), input)
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input: Tensor) -> Tensor:
+    if input._array.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input._array.ndim}D")
+    return transpose(input, 0, 1) if input._array.ndim == 2 else input
+
+
+def expand(input: Tensor, *sizes: Any) -> Tensor:
+    """Broadcast to ``sizes`` without copying (-1 keeps a dim)."""
+    sizes = _shape_args(sizes)
+    shape = input._array.shape
+    if len(sizes) < len(shape):
+        raise RuntimeError(f"expand: the number of sizes provided ({len(sizes)}) must be greater or "
+                           f"equal to the number of dimensions in the tensor ({len(shape)})")
+    lead = len(sizes) - len(shape)
+    target = []
+    for i, s in enumerate(sizes):
+        have = shape[i - lead] if i >= lead else None
+        if s == -1:
+            if have is None:
+                raise RuntimeError("expand: -1 is not allowed in a leading, non-existing dimension")
+            s = have
+        if have is not None and have != s and have != 1:
+            raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size "
+                               f"({have}) at non-singleton dimension {i}.  Target sizes: {list(sizes)}."
+                               f"  Tensor sizes: {list(shape)}")
+        target.append(int(s))
+    target = tuple(target)
+    if target == shape:
+        return input
+    return _as_view(Expand.apply(input, target), input)
+
+
+def expand_as(input: Tensor, other: Tensor) -> Tensor:
+    return expand(input, other._array.shape)
+
+
+def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
+    return expand(input, tuple(size))
+
+
+def broadcast_tensors(*tensors: Tensor) -> tuple:
+    shape = np.broadcast_shapes(*(t._array.shape for t in tensors))
+    return tuple(expand(t, shape) for t in tensors)
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join tensors along an existing dim (dtypes promoted as torch does)."""
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+    if not all(isinstance(t, Tensor) for t in tensors):
+        raise TypeError("cat(): argument 'tensors' must be a sequence of Tensors")
+    # torch skips legacy empty 1-D tensors of shape (0,)
+    tensors = [t for t in tensors if t._array.shape != (0,)] or tensors[:1]
+    ref = tensors[0]
+    if ref._array.ndim == 0:
+        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
+    d = wrap_dim(dim, ref._array.ndim)
+    for i, t in enumerate(tensors):
+        if t._array.ndim != ref._array.ndim:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {ref._array.ndim} "
+                               f"and {t._array.ndim}")
+        for k, (m, n) in enumerate(zip(ref._array.shape, t._array.shape)):
+            if k != d and m != n:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected "
+                                   f"size {m} but got size {n} for tensor number {i} in the list.")
+    target = _dtype.result_type(*tensors)
+    return Cat.apply(*[t.to(target) for t in tensors], dim=d)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join same-shaped tensors along a new dim."""
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    shape = tensors[0]._array.shape
+    for i, t in enumerate(tensors):
+        if t._array.shape != shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(shape)} at "
+                               f"entry 0 and {list(t._array.shape)} at entry {i}")
+    d = wrap_dim(dim, len(shape) + 1)
+    return cat([unsqueeze(t, d) for t in tensors], d)
+
+
+def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
+    """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes."""
+    d = wrap_dim(dim, tensor._array.ndim)
+    n = tensor._array.shape[d]
+    if isinstance(split_size_or_sections, (list, tuple)):
+        sizes = list(split_size_or_sections)
+        if sum(sizes) != n:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input "
+                               f"tensor's size at dimension {d}), but got split_sizes={sizes}")
+    else:
+        step = int(split_size_or_sections)
+        if step <= 0 and n:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension "
+                               f"size of {n}")
+        sizes = [min(step, n - i) for i in range(0, n, step)] if n else [0]
+    out, start = [], 0
+    for s in sizes:
+        key = (slice(None),) * d + (slice(start, start + s),)
+        out.append(tensor[key])
+        start += s
+    return tuple(out)
+
+
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    if chunks <= 0:
+        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+    n = input._array.shape[wrap_dim(dim, input._array.ndim)]
+    return split(input, max(-(-n // chunks), 1), dim)
+
+
+def unbind(input: Tensor, dim: int = 0) -> tuple:
+    d = wrap_dim(dim, input._array.ndim)
+    return tuple(input[(slice(None),) * d + (i,)] for i in range(input._array.shape[d]))
+
