@@ -16,7 +16,8 @@ from .._tensor import Tensor
 from ..autograd.function import Function
 from ._util import dims, quiet, wrap_dim
 
-values_indices = namedtuple("values_indices", ["values", "indices"])
+# what max(x, dim)/min(x, dim) return, like torch.return_types.max/min
+_RESULT = {True: namedtuple("max", ["values", "indices"]), False: namedtuple("min", ["values", "indices"])}
 
 
 def _keepdim_shape(shape: tuple, axes: tuple) -> tuple:
@@ -219,7 +220,7 @@ def _max_min(input: Tensor, dim: Any, keepdim: bool, other: Any, is_max: bool) -
     values = input.gather(d, indices) if input._array.ndim else input.clone()
     if not keepdim:
         values, indices = values.squeeze(d), indices.squeeze(d)
-    return values_indices(values, indices)
+    return _RESULT[is_max](values, indices)
 
 
 def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = None) -> Any:
