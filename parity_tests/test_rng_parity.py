@@ -1,0 +1,414 @@
+"""Issue 7: same seed, same numbers.  Every comparison is exact (``np.array_equal``) against torch.
+
+The kernel tests use only ``minigrad.random``'s numpy kernels (no Tensor core); the Tensor-level
+tests go through the public functions.  Each test seeds a torch generator and a minigrad generator
+identically, draws, and also checks that both generators are left in the same state (the next
+draws agree), so over- or under-consumption of the stream fails too.
+"""
+import math
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings, strategies as st
+
+import minigrad.random as R
+
+TORCH_DT = {np.dtype(np.float16): torch.float16, np.dtype(np.float32): torch.float32,
+            np.dtype(np.float64): torch.float64, np.dtype(np.int64): torch.int64,
+            np.dtype(np.int32): torch.int32, np.dtype(np.int16): torch.int16,
+            np.dtype(np.int8): torch.int8, np.dtype(np.uint8): torch.uint8,
+            np.dtype(np.bool_): torch.bool}
+FLOATS = [np.dtype(np.float32), np.dtype(np.float64)]
+INTS = [np.dtype(d) for d in (np.int64, np.int32, np.int16, np.int8, np.uint8)]
+
+seeds = st.one_of(st.integers(0, 2**32 - 1), st.integers(-(2**63), 2**64 - 1))
+# sizes around torch's 16-element switch, empty, and large
+sizes = st.one_of(st.sampled_from([0, 1, 2, 15, 16, 17, 31, 32, 33, 1000, 4099]),
+                  st.integers(0, 300))
+shapes = st.one_of(sizes.map(lambda n: (n,)),
+                   st.lists(st.integers(0, 9), min_size=0, max_size=3).map(tuple))
+finite = st.floats(-1e4, 1e4, allow_nan=False, allow_subnormal=False)
+
+
+def pair(seed):
+    return R.Generator().manual_seed(seed), torch.Generator().manual_seed(seed)
+
+
+def same(mine, ref):
+    ref = ref.numpy() if isinstance(ref, torch.Tensor) else np.asarray(ref)
+    assert mine.dtype == ref.dtype, (mine.dtype, ref.dtype)
+    assert mine.shape == ref.shape, (mine.shape, ref.shape)
+    assert np.array_equal(mine, ref, equal_nan=True), (mine.ravel()[:8], ref.ravel()[:8])
+
+
+def in_lockstep(g, tg):
+    """Both generators must be at the same point: identical state bytes and identical next draws."""
+    assert np.array_equal(g._state_array(), tg.get_state().numpy())
+    same(R.uniform_array((5,), 0.0, 1.0, np.float64, g), torch.rand(5, dtype=torch.float64, generator=tg))
+
+
+def torch_error(fn):
+    try:
+        fn()
+    except (RuntimeError, ValueError, TypeError) as e:
+        return e
+    return None
+
+
+# ------------------------------------------------------------------------------------------------
+# engine, seeds, state
+# ------------------------------------------------------------------------------------------------
+
+@given(seed=seeds)
+def test_seed_semantics_and_state_bytes(seed):
+    g, tg = pair(seed)
+    assert g.initial_seed() == tg.initial_seed()
+    assert np.array_equal(g._state_array(), tg.get_state().numpy())  # freshly seeded layout
+    in_lockstep(g, tg)
+
+
+def test_default_seed_and_bad_seeds():
+    assert R.Generator().initial_seed() == torch.Generator().initial_seed() == R.DEFAULT_SEED
+    assert np.array_equal(R.Generator()._state_array(), torch.Generator().get_state().numpy())
+    for bad in (2**64, -(2**63) - 1):
+        with pytest.raises(ValueError):
+            torch.Generator().manual_seed(bad)
+        with pytest.raises(ValueError):
+            R.Generator().manual_seed(bad)
+    for bad in (1.5, "3", True):
+        with pytest.raises(RuntimeError):
+            torch.Generator().manual_seed(bad)
+        with pytest.raises(RuntimeError):
+            R.Generator().manual_seed(bad)
+
+
+def test_module_level_seed_functions():
+    assert R.manual_seed(11) is R.default_generator
+    torch.manual_seed(11)
+    assert R.initial_seed() == torch.initial_seed() == 11
+    same(R.uniform_array((20,), 0, 1, np.float32), torch.rand(20))
+    s = R.seed()
+    assert R.initial_seed() == s and 0 <= s < 2**64
+
+
+@given(seed=seeds, n=sizes, k=st.integers(0, 40))
+def test_state_round_trip_both_ways(seed, n, k):
+    g, tg = pair(seed)
+    # odd number of small normals leaves a cached Box-Muller sample in the state
+    same(R.normal_array((k % 3,), 0, 1, np.float32, g), torch.randn(k % 3, generator=tg))
+    same(R.uniform_array((n,), 0, 1, np.float32, g), torch.rand(n, generator=tg))
+    same(R.randint_array(0, 10, (k,), np.int64, g), torch.randint(0, 10, (k,), generator=tg))
+    state = tg.get_state()
+    assert np.array_equal(g._state_array(), state.numpy())
+    g2 = R.Generator().set_state(state)               # torch's bytes loaded into minigrad
+    tg2 = torch.Generator()
+    tg2.set_state(torch.from_numpy(g._state_array()))  # minigrad's bytes loaded into torch
+    for a, b in ((g2, tg), (g, tg2)):
+        same(R.normal_array((3,), 0, 1, np.float64, a), torch.randn(3, dtype=torch.float64, generator=b))
+        in_lockstep(a, b)
+
+
+# ------------------------------------------------------------------------------------------------
+# kernels
+# ------------------------------------------------------------------------------------------------
+
+@given(seed=seeds, shape=shapes, dtype=st.sampled_from(FLOATS + [np.dtype(np.float16)]),
+       bounds=st.one_of(st.just((0.0, 1.0)), st.tuples(finite, finite).map(sorted)))
+def test_uniform_kernel(seed, shape, dtype, bounds):
+    low, high = bounds
+    if dtype == np.float16:
+        low, high = low / 100, high / 100  # inside half's range
+    g, tg = pair(seed)
+    ref = torch.empty(shape, dtype=TORCH_DT[dtype]).uniform_(low, high, generator=tg)
+    same(R.uniform_array(shape, low, high, dtype, g), ref)
+    in_lockstep(g, tg)
+
+
+def test_uniform_rounding_onto_high_maps_to_low():
+    for dtype, hi in ((np.float32, 1.0000001), (np.float64, 1.0 + 2**-52)):
+        g, tg = pair(3)
+        same(R.uniform_array((64,), 1.0, hi, dtype, g),
+             torch.empty(64, dtype=TORCH_DT[np.dtype(dtype)]).uniform_(1.0, hi, generator=tg))
+
+
+@given(seed=seeds, shape=shapes, dtype=st.sampled_from(FLOATS + [np.dtype(np.float16)]),
+       mean=st.one_of(st.just(0.0), finite), std=st.one_of(st.just(1.0), st.floats(0, 100)))
+def test_normal_kernel(seed, shape, dtype, mean, std):
+    if dtype == np.float16:
+        mean, std = mean / 100, std / 100
+    g, tg = pair(seed)
+    ref = torch.empty(shape, dtype=TORCH_DT[dtype]).normal_(mean, std, generator=tg)
+    same(R.normal_array(shape, mean, std, dtype, g), ref)
+    in_lockstep(g, tg)
+
+
+@settings(max_examples=5)
+@given(seed=seeds)
+def test_normal_float32_avx2_polynomials_large(seed):
+    """A few hundred thousand samples through the emulated AVX2 log/sincos."""
+    g, tg = pair(seed)
+    same(R.normal_array((200_003,), 0.5, 2.0, np.float32, g), torch.empty(200_003).normal_(0.5, 2.0, generator=tg))
+
+
+def test_normal_cache_spans_calls():
+    g, tg = pair(0)
+    for n, dtype in ((1, np.float32), (1, np.float64), (3, np.float32), (16, np.float32), (1, np.float32),
+                     (5, np.float64), (17, np.float64), (2, np.float32)):
+        same(R.normal_array((n,), 1.0, 3.0, dtype, g),
+             torch.empty(n, dtype=TORCH_DT[np.dtype(dtype)]).normal_(1.0, 3.0, generator=tg))
+        assert np.array_equal(g._state_array(), tg.get_state().numpy())
+    g.manual_seed(0)
+    tg.manual_seed(0)  # reseeding clears the cached sample
+    same(R.normal_array((1,), 0, 1, np.float64, g), torch.randn(1, dtype=torch.float64, generator=tg))
+
+
+int_bounds = st.one_of(
+    st.tuples(st.integers(-300, 300), st.integers(1, 300)).map(lambda t: (t[0], t[0] + t[1])),
+    st.sampled_from([(0, 2**28 - 1), (0, 2**28), (0, 2**28 + 1), (-(2**31), 2**31), (0, 2**32 + 7),
+                     (-(2**62), 2**62), (-(2**63), 2**63 - 1), (5, None), (-(2**63), None)]))
+
+
+@given(seed=seeds, shape=shapes, dtype=st.sampled_from(INTS + FLOATS + [np.dtype(np.bool_)]),
+       bounds=int_bounds)
+def test_randint_kernel(seed, shape, dtype, bounds):
+    low, high = bounds
+    g, tg = pair(seed)
+    with warnings.catch_warnings():  # torch warns about float ranges beyond 2**mantissa
+        warnings.simplefilter("ignore")
+        err = torch_error(lambda: torch.empty(shape, dtype=TORCH_DT[dtype]).random_(low, high, generator=tg))
+    if err is not None:
+        with pytest.raises(RuntimeError):
+            R.randint_array(low, high, shape, dtype, g)
+        return
+    g, tg = pair(seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = torch.empty(shape, dtype=TORCH_DT[dtype]).random_(low, high, generator=tg)
+    same(R.randint_array(low, high, shape, dtype, g), ref)
+    in_lockstep(g, tg)
+
+
+@given(seed=seeds, shape=shapes, dtype=st.sampled_from(INTS + FLOATS + [np.dtype(np.bool_), np.dtype(np.float16)]))
+def test_random_kernel(seed, shape, dtype):
+    g, tg = pair(seed)
+    same(R.random_array(shape, dtype, g), torch.empty(shape, dtype=TORCH_DT[dtype]).random_(generator=tg))
+    in_lockstep(g, tg)
+
+
+@given(seed=seeds, n=st.one_of(sizes, st.integers(0, 20000)),
+       dtype=st.sampled_from([np.dtype(np.int64), np.dtype(np.int32), np.dtype(np.float32), np.dtype(np.float64)]))
+def test_randperm_kernel(seed, n, dtype):
+    g, tg = pair(seed)
+    same(R.randperm_array(n, dtype, g), torch.randperm(n, dtype=TORCH_DT[dtype], generator=tg))
+    in_lockstep(g, tg)
+
+
+@given(seed=seeds, shape=shapes, p=st.one_of(st.sampled_from([0.0, 1.0, 0.5]), st.floats(0, 1)),
+       dtype=st.sampled_from(FLOATS + [np.dtype(np.bool_), np.dtype(np.int64), np.dtype(np.uint8)]))
+def test_bernoulli_scalar_kernel(seed, shape, p, dtype):
+    """torch's non-MKL kernel (what it runs on non-Intel CPUs; see bernoulli_array's docstring)."""
+    g, tg = pair(seed)
+    same(R.bernoulli_array(p, shape, dtype, g), torch.empty(shape, dtype=TORCH_DT[dtype]).bernoulli_(p, generator=tg))
+    in_lockstep(g, tg)
+
+
+@given(seed=seeds, shape=shapes, pdtype=st.sampled_from(FLOATS), data=st.data())
+def test_bernoulli_tensor_kernel(seed, shape, pdtype, data):
+    probs = np.random.default_rng(abs(seed) % 2**32).random(shape).astype(pdtype)
+    out_dtype = data.draw(st.sampled_from([pdtype, np.dtype(np.float32), np.dtype(np.bool_)]))
+    g, tg = pair(seed)
+    same(R.bernoulli_array(probs, None, pdtype, g), torch.bernoulli(torch.from_numpy(probs), generator=tg))
+    same(R.bernoulli_array(probs, shape, out_dtype, g),
+         torch.empty(shape, dtype=TORCH_DT[out_dtype]).bernoulli_(torch.from_numpy(probs), generator=tg))
+    in_lockstep(g, tg)
+
+
+# one step of a mixed program: (kind, size, dtype index, a parameter)
+steps = st.tuples(st.sampled_from(["rand", "uniform", "randn", "normal", "randint", "random", "randperm", "bern"]),
+                  st.sampled_from([0, 1, 3, 15, 16, 17, 40]), st.integers(0, 1), st.floats(0.05, 0.95))
+
+
+@given(seed=seeds, program=st.lists(steps, min_size=1, max_size=12))
+def test_mixed_program_stays_in_lockstep(seed, program):
+    """One seed, a random sequence of calls on the *default* generators: every output matches."""
+    R.manual_seed(seed)
+    torch.manual_seed(seed)
+    for kind, n, di, a in program:
+        dt = FLOATS[di]
+        tdt = TORCH_DT[dt]
+        if kind == "rand":
+            same(R.uniform_array((n,), 0, 1, dt), torch.rand(n, dtype=tdt))
+        elif kind == "uniform":
+            same(R.uniform_array((n,), -a, 3 * a, dt), torch.empty(n, dtype=tdt).uniform_(-a, 3 * a))
+        elif kind == "randn":
+            same(R.normal_array((n,), 0, 1, dt), torch.randn(n, dtype=tdt))
+        elif kind == "normal":
+            same(R.normal_array((n, 2), a, 2 * a, dt), torch.empty(n, 2, dtype=tdt).normal_(a, 2 * a))
+        elif kind == "randint":
+            same(R.randint_array(-5, int(a * 100), (n,), np.int64), torch.randint(-5, int(a * 100), (n,)))
+        elif kind == "random":
+            same(R.random_array((n,), dt), torch.empty(n, dtype=tdt).random_())
+        elif kind == "randperm":
+            same(R.randperm_array(n), torch.randperm(n))
+        else:
+            same(R.bernoulli_array(a, (n,), dt), torch.empty(n, dtype=tdt).bernoulli_(a))
+    assert np.array_equal(R.default_generator._state_array(), torch.get_rng_state().numpy())
+
+
+# ------------------------------------------------------------------------------------------------
+# how torch's layers consume the generator (the recipes the rest of minigrad wires)
+# ------------------------------------------------------------------------------------------------
+
+@given(seed=seeds, fan_in=st.integers(1, 40), fan_out=st.integers(1, 40))
+def test_linear_init_recipe(seed, fan_in, fan_out):
+    torch.manual_seed(seed)
+    lin = torch.nn.Linear(fan_in, fan_out)
+    R.manual_seed(seed)
+    gain = math.sqrt(2.0 / (1 + 5))  # kaiming_uniform_(a=sqrt(5)), fan_in mode
+    bound = math.sqrt(3.0) * gain / math.sqrt(fan_in)
+    same(R.uniform_array((fan_out, fan_in), -bound, bound, np.float32), lin.weight.detach())
+    b = 1 / math.sqrt(fan_in)
+    same(R.uniform_array((fan_out,), -b, b, np.float32), lin.bias.detach())
+
+
+@given(seed=seeds, shape=shapes, p=st.floats(0.01, 0.99))
+def test_dropout_recipe(seed, shape, p):
+    """F.dropout on CPU: noise = bernoulli_(1 - p) on an input-dtype tensor, noise / (1 - p), x * noise."""
+    x = torch.from_numpy(np.random.default_rng(0).standard_normal(shape).astype(np.float32))
+    torch.manual_seed(seed)
+    ref = torch.nn.functional.dropout(x, p, training=True)
+    R.manual_seed(seed)
+    noise = R.bernoulli_array(1 - p, shape, np.float32) / np.float32(1 - p)
+    same(x.numpy() * noise, ref)
+
+
+@given(seed=seeds, n=st.integers(1, 50), batch=st.integers(1, 8))
+def test_dataloader_shuffle_and_random_split_recipe(seed, n, batch):
+    from torch.utils.data import DataLoader, random_split
+    torch.manual_seed(seed)
+    epochs = [[i for b in DataLoader(list(range(n)), batch_size=batch, shuffle=True) for i in b.tolist()]
+              for _ in range(2)]
+    split = [list(s.indices) for s in random_split(range(n), [n // 2, n - n // 2])]
+    R.manual_seed(seed)
+    for epoch in epochs:
+        R.random_array((), np.int64)  # _BaseDataLoaderIter's _base_seed
+        sampler_seed = int(R.random_array((), np.int64))  # RandomSampler's seed
+        assert epoch == R.randperm_array(n, np.int64, R.Generator().manual_seed(sampler_seed)).tolist()
+    perm = R.randperm_array(n).tolist()
+    assert split == [perm[:n // 2], perm[n // 2:]]
+
+
+# ------------------------------------------------------------------------------------------------
+# Tensor-level API
+# ------------------------------------------------------------------------------------------------
+
+def tnp(t):
+    return t.detach().numpy()
+
+
+@given(seed=seeds, shape=shapes, dtype=st.sampled_from([None, np.dtype(np.float64)]))
+def test_rand_randn_tensor_api(seed, shape, dtype):
+    import minigrad
+    md = None if dtype is None else minigrad.float64
+    td = None if dtype is None else torch.float64
+    g, tg = pair(seed)
+    args = shape if shape else (shape,)  # rand(2, 3) and rand(()) (torch.rand() is an error)
+    same(tnp(R.rand(*args, generator=g, dtype=md)), torch.rand(*args, generator=tg, dtype=td))
+    same(tnp(R.randn(shape, generator=g, dtype=md)), torch.randn(shape, generator=tg, dtype=td))
+    x = R.rand(list(shape), generator=g, dtype=md, requires_grad=True)
+    same(tnp(x), torch.rand(list(shape), generator=tg, dtype=td))
+    assert x.requires_grad
+    same(tnp(R.rand_like(x, generator=g)), torch.rand_like(torch.empty(shape, dtype=td), generator=tg))
+    same(tnp(R.randn_like(x, generator=g)), torch.randn_like(torch.empty(shape, dtype=td), generator=tg))
+    in_lockstep(g, tg)
+
+
+@given(seed=seeds, shape=shapes, low=st.integers(-100, 100), span=st.integers(1, 2**40))
+def test_randint_tensor_api(seed, shape, low, span):
+    import minigrad
+    g, tg = pair(seed)
+    same(tnp(R.randint(low + span, shape, generator=g)), torch.randint(low + span, shape, generator=tg))
+    same(tnp(R.randint(low, low + span, shape, generator=g)), torch.randint(low, low + span, shape, generator=tg))
+    same(tnp(R.randint(low=low, high=low + span, size=shape, generator=g, dtype=minigrad.float64)),
+         torch.randint(low=low, high=low + span, size=shape, generator=tg, dtype=torch.float64))
+    x = R.randint(10, shape, generator=g, dtype=minigrad.int32)
+    same(tnp(x), torch.randint(10, shape, generator=tg, dtype=torch.int32))
+    tx = torch.empty(shape, dtype=torch.int32)
+    same(tnp(R.randint_like(x, 7, generator=g)), torch.randint_like(tx, 7, generator=tg))
+    same(tnp(R.randint_like(x, -3, 7, generator=g)), torch.randint_like(tx, -3, 7, generator=tg))
+    in_lockstep(g, tg)
+
+
+@given(seed=seeds, shape=st.lists(st.integers(1, 9), min_size=1, max_size=3).map(tuple),
+       mean=finite, std=st.floats(0, 10))
+def test_normal_overloads(seed, shape, mean, std):
+    import minigrad
+    m_np = np.random.default_rng(1).standard_normal(shape).astype(np.float32)
+    s_np = np.abs(np.random.default_rng(2).standard_normal(shape[-1:])).astype(np.float32)
+    m, tm = minigrad.tensor(m_np), torch.from_numpy(m_np)
+    s, ts = minigrad.tensor(s_np), torch.from_numpy(s_np)
+    g, tg = pair(seed)
+    same(tnp(R.normal(mean, std, shape, generator=g)), torch.normal(mean, std, shape, generator=tg))
+    same(tnp(R.normal(m, std, generator=g)), torch.normal(tm, std, generator=tg))
+    same(tnp(R.normal(m, generator=g)), torch.normal(tm, generator=tg))
+    same(tnp(R.normal(mean, s, generator=g)), torch.normal(mean, ts, generator=tg))
+    same(tnp(R.normal(m, s, generator=g)), torch.normal(tm, ts, generator=tg))
+    in_lockstep(g, tg)
+
+
+def test_seed_tutorial_normal():
+    import minigrad
+    R.manual_seed(0)
+    torch.manual_seed(0)
+    same(tnp(R.normal(2 * minigrad.ones(100, 2), 1)), torch.normal(2 * torch.ones(100, 2), 1))
+
+
+@given(seed=seeds, n=sizes, shape=shapes, p=st.floats(0, 1))
+def test_randperm_bernoulli_tensor_api(seed, n, shape, p):
+    import minigrad
+    g, tg = pair(seed)
+    same(tnp(R.randperm(n, generator=g)), torch.randperm(n, generator=tg))
+    same(tnp(R.randperm(n, generator=g, dtype=minigrad.int32)), torch.randperm(n, generator=tg, dtype=torch.int32))
+    probs = np.random.default_rng(0).random(shape).astype(np.float32)
+    same(tnp(R.bernoulli(minigrad.tensor(probs), generator=g)), torch.bernoulli(torch.from_numpy(probs), generator=tg))
+    same(tnp(R.bernoulli(minigrad.tensor(probs), p, generator=g)), torch.bernoulli(torch.from_numpy(probs), p, generator=tg))
+    in_lockstep(g, tg)
+
+
+def test_get_set_rng_state_tensor_api():
+    import minigrad
+    R.manual_seed(5)
+    torch.manual_seed(5)
+    R.randn(3)
+    torch.randn(3)
+    st_m, st_t = R.get_rng_state(), torch.get_rng_state()
+    assert isinstance(st_m, minigrad.Tensor) and st_m.dtype == minigrad.uint8
+    assert np.array_equal(tnp(st_m), st_t.numpy())
+    a = tnp(R.randn(40))
+    R.set_rng_state(st_m)
+    b = torch.randn(40)
+    same(tnp(R.randn(40)), b)
+    same(a, b)  # restoring the state replays the same numbers
+    R.set_rng_state(st_t)  # torch's own state tensor is accepted too
+    torch.set_rng_state(st_t)
+    same(tnp(R.randn(40)), torch.randn(40))
+    g = R.Generator()
+    g.set_state(g.get_state())
+    assert g.device == "cpu" and g.initial_seed() == torch.Generator().initial_seed()
+
+
+def test_errors_match_torch():
+    for fn, tfn in [(lambda: R.randint(5, 2, (3,)), lambda: torch.randint(5, 2, (3,))),
+                    (lambda: R.uniform_array((3,), 2, 1, np.float32), lambda: torch.empty(3).uniform_(2, 1)),
+                    (lambda: R.normal_array((3,), 0, -1, np.float32), lambda: torch.empty(3).normal_(0, -1)),
+                    (lambda: R.bernoulli_array(1.5, (3,), np.float32), lambda: torch.empty(3).bernoulli_(1.5)),
+                    (lambda: R.randint_array(0, 300, (3,), np.uint8), lambda: torch.randint(0, 300, (3,), dtype=torch.uint8)),
+                    (lambda: R.randperm_array(2**24 + 2, np.float32), lambda: torch.randperm(2**24 + 2, dtype=torch.float32)),
+                    (lambda: R.randint(5, (2,), requires_grad=True), lambda: torch.randint(5, (2,), requires_grad=True))]:
+        with pytest.raises(RuntimeError) as mine:
+            fn()
+        with pytest.raises(RuntimeError) as ref:
+            tfn()
+        assert str(mine.value).split(",")[0][:30] == str(ref.value).split(",")[0][:30]
