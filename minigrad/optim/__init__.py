@@ -1,0 +1,10 @@
+"""Optimizers (``minigrad.optim.SGD`` etc.) and learning-rate schedules (``optim.lr_scheduler``),
+with torch's names, defaults and update rules."""
+from . import lr_scheduler
+from .adagrad import Adagrad
+from .adam import Adam, AdamW
+from .optimizer import Optimizer
+from .rmsprop import RMSprop
+from .sgd import SGD
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "lr_scheduler"]
