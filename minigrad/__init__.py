@@ -13,6 +13,7 @@ from ._tensor import Size, Tensor, device, _TENSOR_TYPES
 from .autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .ops import *  # noqa: F401,F403  (every op as minigrad.<name>, as in torch)
 from .ops import DIFFERENTIABLE, TENSOR_METHODS
+from .serialization import load, save
 from . import autograd, ops  # noqa: E402
 
 half, float, double = float16, float32, float64  # noqa: A001
