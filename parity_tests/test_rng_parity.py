@@ -190,6 +190,18 @@ def test_randint_kernel(seed, shape, dtype, bounds):
     in_lockstep(g, tg)
 
 
+@pytest.mark.parametrize("span", [2**28 - 1, 2**28, 2**31, 2**32 - 1, 2**32, 2**33 + 1])
+@pytest.mark.parametrize("dtype", [np.dtype(np.int64), np.dtype(np.int32), np.dtype(np.float64)])
+def test_randint_32_or_64_bit_draw_threshold(span, dtype):
+    """torch 2.13 draws random64() from a range of 2**28 on, for every dtype."""
+    low = -(2**30) if dtype == np.int32 and span > 2**31 else 0
+    span = min(span, 2**31 + 2**30) if dtype == np.int32 else span
+    g, tg = pair(123)
+    same(R.randint_array(low, low + span, (40,), dtype, g),
+         torch.empty(40, dtype=TORCH_DT[dtype]).random_(low, low + span, generator=tg))
+    in_lockstep(g, tg)
+
+
 @given(seed=seeds, shape=shapes, dtype=st.sampled_from(INTS + FLOATS + [np.dtype(np.bool_), np.dtype(np.float16)]))
 def test_random_kernel(seed, shape, dtype):
     g, tg = pair(seed)
@@ -329,7 +341,7 @@ def test_rand_randn_tensor_api(seed, shape, dtype):
 def test_randint_tensor_api(seed, shape, low, span):
     import minigrad
     g, tg = pair(seed)
-    same(tnp(R.randint(low + span, shape, generator=g)), torch.randint(low + span, shape, generator=tg))
+    same(tnp(R.randint(abs(low) + span, shape, generator=g)), torch.randint(abs(low) + span, shape, generator=tg))
     same(tnp(R.randint(low, low + span, shape, generator=g)), torch.randint(low, low + span, shape, generator=tg))
     same(tnp(R.randint(low=low, high=low + span, size=shape, generator=g, dtype=minigrad.float64)),
          torch.randint(low=low, high=low + span, size=shape, generator=tg, dtype=torch.float64))
