@@ -14,7 +14,10 @@ from .autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_
 from .ops import *  # noqa: F401,F403  (every op as minigrad.<name>, as in torch)
 from .ops import DIFFERENTIABLE, TENSOR_METHODS
 from .serialization import load, save
-from . import autograd, ops  # noqa: E402
+from .random import (Generator, bernoulli, default_generator, get_rng_state, initial_seed, manual_seed,
+                     normal, rand, rand_like, randint, randint_like, randn, randn_like, randperm, seed,
+                     set_rng_state)
+from . import autograd, ops, optim, random, utils  # noqa: E402
 
 half, float, double = float16, float32, float64  # noqa: A001
 short, int, long = int16, int32, int64  # noqa: A001
