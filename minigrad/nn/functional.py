@@ -1,0 +1,152 @@
+"""``torch.nn.functional``: the stateless functions behind the layers and losses.
+
+``linear`` is one fused op (x @ W^T + b), so a small model's forward pass is a handful of graph
+nodes.  The losses live in ``loss_functions.py`` and are re-exported here, as in torch.
+"""
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from .._creation import empty_like, zeros
+from .._tensor import Tensor
+from ..autograd.function import Function
+from ..ops import pointwise, reduction
+from ..ops.linalg import _check as _check_matmul
+from ..ops.shape import sum_to
+from .loss_functions import (_SCALAR_NAMES, binary_cross_entropy, binary_cross_entropy_with_logits,
+                             cross_entropy, l1_loss, logsigmoid, mse_loss, nll_loss)
+
+__all__ = ["linear", "relu", "sigmoid", "tanh", "logsigmoid", "softmax", "log_softmax", "dropout",
+           "one_hot", "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+           "cross_entropy", "nll_loss", "DIFFERENTIABLE"]
+
+# Differentiable public functions: the parity suite's op registry must cover every one of them.
+DIFFERENTIABLE = (
+    "linear", "relu", "sigmoid", "tanh", "logsigmoid", "softmax", "log_softmax", "dropout",
+    "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "cross_entropy", "nll_loss",
+)
+
+
+class Linear(Function):
+    """y = x @ W^T + b for x of shape (*, in_features), W (out_features, in_features), b (out,).
+
+    Backward, with g = dL/dy:  dL/dx = g @ W,  dL/dW = g^T @ x (over all leading dims),
+    dL/db = g summed over the leading dims."""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias):
+        ctx.save_for_backward(x, weight)
+        try:
+            out = np.matmul(x._array, weight._array.T)
+        except ValueError:
+            _check_matmul(x._array, weight._array.T)  # raises torch's message for the mismatch
+            raise
+        if bias is not None:
+            out += bias._array  # out is a fresh array: adding in place saves a copy
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        nx, nw, nb = ctx.needs_input_grad
+        n_out, n_in = weight.shape
+        gx = grad @ weight if nx else None
+        gw = grad.reshape(-1, n_out).t() @ x.reshape(-1, n_in) if nw else None
+        gb = sum_to(grad, (n_out,)) if nb else None
+        return gx, gw, gb
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``input @ weight.T + bias``: the affine map of ``nn.Linear``."""
+    if input._array.ndim == 0:
+        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are 0D and "
+                           f"{weight.ndim}D")
+    if weight._array.ndim != 2:
+        raise RuntimeError(f"mat2 must be a matrix, got {weight.ndim}-D tensor")
+    if input._array.dtype != weight._array.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {input.dtype.name} "
+                           f"!= {weight.dtype.name}")
+    if bias is not None:
+        if bias._array.dtype != weight._array.dtype:
+            raise RuntimeError(f"self and mat2 must have the same dtype, but got "
+                               f"{_SCALAR_NAMES[bias.dtype.name]} and "
+                               f"{_SCALAR_NAMES[weight.dtype.name]}")
+        if bias._array.shape not in ((), (1,), weight._array.shape[:1]):
+            out_shape = [*input.shape[:-1], weight.shape[0]]
+            raise RuntimeError(f"The expanded size of the tensor ({weight.shape[0]}) must match the "
+                               f"existing size ({bias.shape[-1]}) at non-singleton dimension "
+                               f"{len(out_shape) - 1}.  Target sizes: {out_shape}.  Tensor sizes: "
+                               f"{list(bias.shape)}")
+    return Linear.apply(input, weight, bias)
+
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    return input.relu_() if inplace else pointwise.relu(input)
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    return pointwise.sigmoid(input)
+
+
+def tanh(input: Tensor) -> Tensor:
+    return pointwise.tanh(input)
+
+
+def _softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
+    """torch's deprecated guess when ``dim`` is omitted (0 for 0-, 1- and 3-D input, else 1)."""
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to "
+                  "include dim=X as an argument.", stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """exp(x) / sum(exp(x)) along ``dim``."""
+    if dim is None:
+        dim = _softmax_dim("softmax", input.ndim, _stacklevel)
+    return reduction.softmax(input, dim, dtype=dtype)
+
+
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+                dtype: Any = None) -> Tensor:
+    """x - logsumexp(x) along ``dim``: the log of softmax, computed without overflow."""
+    if dim is None:
+        dim = _softmax_dim("log_softmax", input.ndim, _stacklevel)
+    return reduction.log_softmax(input, dim, dtype=dtype)
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero each element with probability ``p`` and scale the rest by 1/(1-p), in training only.
+
+    As torch's CPU kernel: the mask is ``empty_like(input).bernoulli_(1 - p)`` divided by (1-p),
+    then multiplied in, so the same seed drops the same elements as torch."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if p == 0 or not training or input.numel() == 0:
+        return input
+    if p == 1:
+        noise = zeros((), dtype=input.dtype)  # multiply, so nan stays nan, as torch
+    else:
+        noise = empty_like(input)
+        noise.bernoulli_(1 - p)
+        noise.div_(1 - p)
+    return input.mul_(noise) if inplace else input * noise
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """int64 tensor with a trailing dim of size ``num_classes``: 1 at each index, 0 elsewhere."""
+    if tensor._array.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    a = tensor._array
+    if num_classes == -1:
+        if a.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(a.max()) + 1
+    if a.size and a.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if a.size and a.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    return Tensor._make((a[..., None] == np.arange(num_classes)).astype(np.int64))
