@@ -1,0 +1,311 @@
+"""What every demo shares: loading an engine, training one model with both engines side by side,
+the comparison table, plots and a progress bar.
+
+A training demo describes its model once, as an ``Experiment`` whose methods take the library
+module ``lib`` (``minigrad`` or ``torch``) as a parameter; ``compare`` runs it with each engine
+from the same seed and reports how far apart the two runs ended up.
+"""
+from __future__ import annotations
+
+import importlib
+import math
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Iterable
+
+import numpy as np
+
+ENGINES = ("minigrad", "torch")
+STYLE = {"minigrad": {"color": "tab:blue", "linestyle": "-", "linewidth": 2.5},
+         "torch": {"color": "tab:orange", "linestyle": "--", "linewidth": 1.5}}
+
+
+@dataclass
+class Config:
+    """The command line of one demo run."""
+    epochs: int
+    out: Path
+    engines: tuple[str, ...] = ENGINES
+    seed: int = 0
+    every: int | None = None  # table row every N epochs (default: about 10 rows)
+
+
+@dataclass
+class Result:
+    """What a demo hands back: the tests check the deviations and that the plots exist."""
+    deviations: dict[str, float] = field(default_factory=dict)
+    plots: list[Path] = field(default_factory=list)
+    runs: dict[str, dict[str, "Run"]] = field(default_factory=dict)  # title -> engine -> run
+
+    def add(self, title: str, runs: dict[str, "Run"]) -> None:
+        """Keep the runs of one experiment and how far apart the engines ended up."""
+        self.runs[title] = runs
+        for key, value in deviations(runs).items():
+            self.deviations[f"{key} [{title}]"] = value
+
+
+TRAINING = ("nn", "nn.functional", "optim", "utils.data")  # the submodules a training demo uses
+
+
+def load_engine(name: str, submodules: Iterable[str] = TRAINING) -> ModuleType:
+    """The library module for ``name`` (``minigrad`` or ``torch``) with ``submodules`` imported.
+
+    torch is imported only here, so ``--engine minigrad`` runs where torch is not installed."""
+    if name not in ENGINES:
+        raise ValueError(f"unknown engine {name!r}; choose from {', '.join(ENGINES)}")
+    try:
+        lib = importlib.import_module(name)
+        for sub in submodules:
+            importlib.import_module(f"{name}.{sub}")
+    except ImportError as e:
+        if name == "torch":
+            raise SystemExit("torch is not installed: run with --engine minigrad, or install the "
+                             "'demo' extra (pip install -e .[demo])") from e
+        raise
+    return lib
+
+
+def numpy(t: Any) -> np.ndarray:
+    """An owned numpy copy of a tensor of either engine."""
+    return np.array(t.detach().numpy(), copy=True)
+
+
+# ------------------------------------------------------------------------------------------------
+# Training the same model with both engines
+# ------------------------------------------------------------------------------------------------
+
+class Experiment:
+    """One model, written once against torch's API.  ``state`` is whatever ``setup`` returns; by
+    default the parameters are those of ``state.model``."""
+
+    title: str  # names the run in the table, the progress bar and the plots
+    submodules: tuple[str, ...] = TRAINING  # what of the engine it uses besides the core
+
+    def setup(self, lib: ModuleType, seed: int) -> Any:
+        raise NotImplementedError
+
+    def train_epoch(self, lib: ModuleType, state: Any) -> float:
+        """Train one epoch; return the loss to report for it."""
+        raise NotImplementedError
+
+    def parameters(self, state: Any) -> dict[str, np.ndarray]:
+        return {name: numpy(p) for name, p in state.model.named_parameters()}
+
+    def evaluate(self, lib: ModuleType, state: Any) -> dict[str, Any]:
+        return {}
+
+
+@dataclass
+class Run:
+    """One engine's training run."""
+    engine: str
+    losses: list[float]
+    trajectory: list[dict[str, np.ndarray]]  # parameters before training, then after each epoch
+    metrics: dict[str, Any]
+    state: Any
+    seconds: float
+
+
+def compare(cfg: Config, exp: Experiment, stop_when_not_finite: bool = False) -> dict[str, Run]:
+    """Train ``exp`` for ``cfg.epochs`` with each engine, print the side-by-side table, the final
+    metrics and the largest parameter deviation; return the runs."""
+    runs = {}
+    for engine in cfg.engines:
+        lib = load_engine(engine, exp.submodules)
+        start = time.perf_counter()
+        state = exp.setup(lib, cfg.seed)
+        trajectory, losses = [exp.parameters(state)], []
+        for _ in progress(range(cfg.epochs), f"{exp.title} [{engine}]"):
+            losses.append(float(exp.train_epoch(lib, state)))
+            trajectory.append(exp.parameters(state))
+            if stop_when_not_finite and not math.isfinite(losses[-1]):
+                break
+        metrics = exp.evaluate(lib, state)
+        runs[engine] = Run(engine, losses, trajectory, metrics, state, time.perf_counter() - start)
+    print(f"\n== {exp.title} ==")
+    print_loss_table(runs, cfg.every)
+    print_metrics(runs)
+    if len(runs) == 2:
+        first = parameter_deviation(runs, epoch=0)
+        print(f"initial parameters: {'identical' if first == 0 else f'differ by {first:.3g}'} "
+              "(both engines seeded with manual_seed; no weights copied)")
+        print(f"largest parameter deviation at the end: {parameter_deviation(runs):.3g} "
+              "(max |minigrad - torch| / max(1, |torch|))")
+    return runs
+
+
+def scaled_difference(a: np.ndarray, b: np.ndarray) -> float:
+    """max |a - b| / max(1, |b|) over the elements where both are finite: the absolute difference
+    for values of order 1, the relative one for large values (a diverging run)."""
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    both = np.isfinite(a) & np.isfinite(b)
+    return float(np.max(np.abs(a[both] - b[both]) / np.maximum(1.0, np.abs(b[both])), initial=0.0))
+
+
+def parameter_deviation(runs: dict[str, Run], epoch: int = -1) -> float:
+    """Largest scaled difference between the engines' parameters after ``epoch`` (0 = initial)."""
+    a, b = (runs[e].trajectory[epoch] for e in ENGINES)
+    return max(scaled_difference(a[k], b[k]) for k in a)
+
+
+def loss_deviation(runs: dict[str, Run]) -> float:
+    """Largest scaled difference between the engines' losses over the epochs both completed."""
+    a, b = (np.array(runs[e].losses) for e in ENGINES)
+    n = min(len(a), len(b))
+    return scaled_difference(a[:n], b[:n])
+
+
+def deviations(runs: dict[str, Run]) -> dict[str, float]:
+    if len(runs) < 2:
+        return {}
+    return {"loss": loss_deviation(runs), "parameters": parameter_deviation(runs),
+            "initial parameters": parameter_deviation(runs, epoch=0)}
+
+
+# ------------------------------------------------------------------------------------------------
+# Text output
+# ------------------------------------------------------------------------------------------------
+
+def print_table(headers: list[str], rows: Iterable[list[Any]]) -> None:
+    """A plain aligned text table (numbers right-aligned)."""
+    rows = [list(r) for r in rows]
+    cells = [headers] + [[fmt(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    numeric = [all(isinstance(r[i], (int, float, np.number)) for r in rows) for i in range(len(headers))]
+    for k, row in enumerate(cells):
+        print("  ".join(c.rjust(w) if num else c.ljust(w)
+                        for c, w, num in zip(row, widths, numeric, strict=True)).rstrip())
+        if k == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def fmt(v: Any) -> str:
+    if isinstance(v, (float, np.floating)):
+        if v != 0 and (abs(v) < 1e-3 or abs(v) >= 1e5):
+            return f"{v:.3e}"
+        return f"{v:.6f}"
+    return str(v)
+
+
+def print_loss_table(runs: dict[str, Run], every: int | None = None) -> None:
+    """epoch | loss (minigrad) | loss (torch) | |Δ|, every N epochs and at the last one."""
+    n = max(len(r.losses) for r in runs.values())
+    every = every or max(1, n // 10)
+    epochs = sorted({e for e in range(every, n + 1, every)} | {1, n})
+    headers = ["epoch"] + [f"loss ({e})" for e in runs] + (["|Δ|"] if len(runs) == 2 else [])
+    rows = []
+    for e in epochs:
+        vals = [r.losses[e - 1] if e <= len(r.losses) else float("nan") for r in runs.values()]
+        rows.append([e] + vals + ([abs(vals[0] - vals[1])] if len(vals) == 2 else []))
+    print_table(headers, rows)
+
+
+def print_metrics(runs: dict[str, Run]) -> None:
+    names = [k for k in next(iter(runs.values())).metrics if not k.startswith("_")]
+    if names:
+        print_table(["metric"] + list(runs), [[k] + [r.metrics[k] for r in runs.values()] for k in names])
+
+
+class progress:
+    """A progress bar on stderr for loops that take more than a couple of seconds."""
+
+    DELAY = 2.0  # seconds before the bar appears: short runs stay quiet
+
+    def __init__(self, iterable: Iterable, label: str) -> None:
+        self.items = list(iterable)
+        self.label = label
+
+    def __iter__(self):
+        start = last = time.perf_counter()
+        shown = False
+        n = len(self.items)
+        for i, item in enumerate(self.items):
+            yield item
+            now = time.perf_counter()
+            if now - start > self.DELAY and (now - last > 0.1 or i + 1 == n):
+                filled = (i + 1) * 30 // max(n, 1)
+                sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] "
+                                 f"{i + 1}/{n} {now - start:5.1f}s")
+                sys.stderr.flush()
+                shown, last = True, now
+        if shown:
+            sys.stderr.write("\n")
+
+
+# ------------------------------------------------------------------------------------------------
+# Plots (matplotlib, Agg: files only, never a window)
+# ------------------------------------------------------------------------------------------------
+
+def pyplot() -> ModuleType:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def save(fig: Any, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    pyplot().close(fig)
+    return path
+
+
+def draw_losses(ax: Any, runs: dict[str, Run], title: str, log: bool = False) -> None:
+    """Loss per epoch of each engine on ``ax`` (solid minigrad, dashed torch)."""
+    for engine, run in runs.items():
+        ax.plot(range(1, len(run.losses) + 1), run.losses, label=engine, **STYLE[engine])
+    ax.set_ylabel("loss")
+    if log:
+        ax.set_yscale("log")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+
+
+def draw_loss_difference(ax: Any, runs: dict[str, Run]) -> None:
+    """|loss(minigrad) - loss(torch)| per epoch, log scale (a gap means exactly equal)."""
+    a, b = (np.array(runs[e].losses) for e in ENGINES)
+    n = min(len(a), len(b))
+    diff = np.abs(a[:n] - b[:n])
+    ax.plot(range(1, n + 1), np.where(diff > 0, diff, np.nan), color="tab:red", linewidth=1)
+    ax.set_yscale("log")
+    ax.set_ylabel("|Δ loss|")
+    ax.set_title("|loss(minigrad) − loss(torch)|  (gaps: exactly equal)", fontsize=9)
+    ax.grid(alpha=0.3)
+
+
+def plot_losses(runs: dict[str, Run], path: Path, title: str, log: bool = False) -> Path:
+    """Loss curves of both engines overlaid and, below, their difference."""
+    plt = pyplot()
+    both = len(runs) == 2
+    fig, axes = plt.subplots(2 if both else 1, 1, figsize=(7, 5.5 if both else 3.8), squeeze=False,
+                             sharex=True, gridspec_kw={"height_ratios": [3, 1.3]} if both else None)
+    draw_losses(axes[0][0], runs, f"{title}: loss, minigrad (solid) vs torch (dashed)", log)
+    if both:
+        draw_loss_difference(axes[1][0], runs)
+    axes[-1][0].set_xlabel("epoch")
+    return save(fig, path)
+
+
+def plot_trajectories(runs: dict[str, Run], path: Path, title: str) -> Path:
+    """Each parameter over the epochs (its elements if it has at most 4, else its norm)."""
+    plt = pyplot()
+    first = next(iter(runs.values())).trajectory[0]
+    series = [(k, i) for k, v in first.items() for i in (range(v.size) if v.size <= 4 else [None])]
+    fig, axes = plt.subplots(len(series), 1, figsize=(7, 1.8 + 1.4 * len(series)), squeeze=False,
+                             sharex=True)
+    for ax, (name, i) in zip(axes[:, 0], series, strict=True):
+        for engine, run in runs.items():
+            values = [p[name].reshape(-1)[i] if i is not None else np.linalg.norm(p[name])
+                      for p in run.trajectory]
+            ax.plot(range(len(values)), values, label=engine, **STYLE[engine])
+        ax.set_ylabel(f"‖{name}‖" if i is None else name + (f"[{i}]" if first[name].size > 1 else ""))
+        ax.grid(alpha=0.3)
+    axes[0, 0].set_title(f"{title}: parameters, minigrad (solid) vs torch (dashed)")
+    axes[0, 0].legend()
+    axes[-1, 0].set_xlabel("epoch (0 = initial)")
+    return save(fig, path)
