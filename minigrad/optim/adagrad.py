@@ -32,8 +32,8 @@ class Adagrad(Optimizer):
                 self.state[p]["sum"] = Tensor._make(
                     np.full_like(p._array, group["initial_accumulator_value"]))
 
-    def _update(self, p: Tensor, grad: np.ndarray, state: dict[str, Any],
-                group: dict[str, Any]) -> None:
+    def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+        state = self.state[p]
         step = _count_step(state)
         if group["maximize"]:
             grad = -grad

@@ -32,10 +32,10 @@ class Adam(Optimizer):
                         decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
 
-    def _update(self, p: Tensor, grad: np.ndarray, state: dict[str, Any],
-                group: dict[str, Any]) -> None:
+    def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         lr, weight_decay, amsgrad = group["lr"], group["weight_decay"], group["amsgrad"]
         beta1, beta2 = group["betas"]
+        state = self.state[p]
         if not state:
             state["step"] = _scalar_step()
             state["exp_avg"] = Tensor._make(np.zeros_like(p._array))

@@ -28,9 +28,9 @@ class RMSprop(Optimizer):
                         weight_decay=weight_decay, maximize=maximize)
         super().__init__(params, defaults)
 
-    def _update(self, p: Tensor, grad: np.ndarray, state: dict[str, Any],
-                group: dict[str, Any]) -> None:
+    def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         lr, alpha, momentum = group["lr"], group["alpha"], group["momentum"]
+        state = self.state[p]
         if not state:
             state["step"] = _scalar_step()
             state["square_avg"] = Tensor._make(np.zeros_like(p._array))

@@ -28,14 +28,14 @@ class SGD(Optimizer):
                         nesterov=nesterov, maximize=maximize)
         super().__init__(params, defaults)
 
-    def _update(self, p: Tensor, grad: np.ndarray, state: dict[str, Any],
-                group: dict[str, Any]) -> None:
+    def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         momentum, weight_decay = group["momentum"], group["weight_decay"]
         if group["maximize"]:
             grad = -grad
         if weight_decay != 0:
             grad = grad + weight_decay * p._array
         if momentum != 0:
+            state = self.state[p]
             buf = state.get("momentum_buffer")
             if buf is None:  # the first step starts the buffer at the gradient itself
                 state["momentum_buffer"] = buf = Tensor._make(grad.copy())
