@@ -103,8 +103,12 @@ class Tensor:
     @classmethod
     def _make(cls, array: np.ndarray, requires_grad: bool = False) -> "Tensor":
         """Wrap an ndarray without copying or checking (the engine's internal constructor)."""
-        t = object.__new__(Tensor)
-        t._init(array, requires_grad)
+        t = object.__new__(Tensor)  # _init's body, inlined: this runs for every op's output
+        t._array = array
+        t._requires_grad = requires_grad
+        t.grad = t.grad_fn = t._base = t._hooks = None
+        t._output_nr = 0
+        t._vc = [0]
         return t
 
     # ----- attributes ---------------------------------------------------------------------------

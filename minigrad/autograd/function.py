@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from .. import _tensor
+from .._errstate import IGNORE_ALL, errstate_var
 from .grad_mode import GradMode
 
 _FREED = object()  # marks a node whose saved tensors were released after backward
@@ -129,54 +130,56 @@ class Function:
     # -- running an op ---------------------------------------------------------------------------
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
-        """Run ``forward`` on ``args``; record a graph node if any input needs a gradient."""
+        """Run ``forward`` on ``args``; record a graph node if any input needs a gradient.
+
+        ``forward`` runs with grad mode off (its own tensor ops must not be recorded) and with
+        numpy's floating-point warnings off (torch computes inf and nan silently)."""
         Tensor = _tensor.Tensor
-        ctx = cls.__new__(cls)
+        ctx = object.__new__(cls)
         grad_mode = GradMode.enabled
-        recording = False
         if grad_mode:
-            needs = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
-            recording = True in needs
-            ctx.needs_input_grad = needs
-            GradMode.enabled = False  # forward's own tensor ops must not be recorded
-            try:
-                out = cls.forward(ctx, *args, **kwargs)
-            finally:
-                GradMode.enabled = True
-        else:
+            needs = ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad
+                                                  for a in args])
+            GradMode.enabled = False
+        token = errstate_var.set(IGNORE_ALL)
+        try:
             out = cls.forward(ctx, *args, **kwargs)
-        if type(out) is tuple:
-            outs = tuple([_as_output(o, args) for o in out])
-            if recording:
-                ctx._record(args, outs)
-            return outs
-        out = _as_output(out, args)
-        if recording:
-            ctx._record(args, (out,))
+        finally:
+            GradMode.enabled = grad_mode
+            errstate_var.reset(token)
+        out = _as_outputs(out, args)
+        if grad_mode and True in needs:
+            ctx._record(args, needs, out if type(out) is tuple else (out,))
         return out
 
-    def _record(self, args: tuple, outs: tuple) -> None:
+    def _record(self, args: tuple, needs: tuple, outs: tuple) -> None:
         """Make this ctx the grad_fn of ``outs`` and remember where input gradients go."""
-        Tensor = _tensor.Tensor
         self._next = tuple([
-            ((a.grad_fn if a.grad_fn is not None else a), a._output_nr, a._array.shape)
-            if isinstance(a, Tensor) and a._requires_grad else None
-            for a in args])
-        self._n_outputs = len(outs)
+            ((a.grad_fn if a.grad_fn is not None else a), a._output_nr, a._array.shape) if n else None
+            for a, n in zip(args, needs, strict=True)])
         if len(outs) > 1:  # kept to hand backward zeros for outputs that got no gradient
+            self._n_outputs = len(outs)
             self._out_meta = tuple((o._array.shape, o._array.dtype) for o in outs)
-        non_diff = getattr(self, "_non_diff", ())
+        non_diff = self.__dict__.get("_non_diff", ())
         for i, o in enumerate(outs):
             if o._array.dtype.kind == "f" and id(o) not in non_diff:
                 o._requires_grad, o.grad_fn, o._output_nr = True, self, i
-        to_save = getattr(self, "_to_save", None)
+        to_save = self.__dict__.pop("_to_save", None)
         if to_save:
             self._saved = tuple([
                 None if t is None
                 else _SavedOutput(t, outs.index(t)) if t.grad_fn is self
                 else (t, t._vc[0])
                 for t in to_save])
-            del self._to_save
+
+
+def _as_outputs(out: Any, args: tuple) -> Any:
+    """What forward returned (an array, a Tensor, or a tuple of them) as fresh output Tensors."""
+    if type(out) is np.ndarray:  # the common case, first
+        return _tensor.Tensor._make(out)
+    if type(out) is tuple:
+        return tuple([_as_output(o, args) for o in out])
+    return _as_output(out, args)
 
 
 def _as_output(o: Any, args: tuple) -> "_tensor.Tensor":

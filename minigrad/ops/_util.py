@@ -1,4 +1,4 @@
-"""Helpers shared by the ops: operand promotion, dim handling, quiet numpy."""
+"""Helpers shared by the ops: operand promotion, dim handling, quiet numpy (``quiet``)."""
 from __future__ import annotations
 
 from typing import Any
@@ -6,15 +6,12 @@ from typing import Any
 import numpy as np
 
 from .. import _dtype
+from .._errstate import quiet  # noqa: F401  (re-exported for the ops)
 from .._tensor import Tensor, _wrap_dim
 
 wrap_dim = _wrap_dim
 
 
-def quiet() -> np.errstate:
-    """torch computes inf/nan silently (log(0) = -inf); numpy would warn.  Ops that can produce
-    them run their numpy code inside this."""
-    return np.errstate(all="ignore")
 
 
 def to_tensor(x: Any) -> Tensor:

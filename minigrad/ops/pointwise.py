@@ -8,7 +8,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
-from ._util import float_input, quiet
+from ._util import float_input
 
 
 class Neg(Function):
@@ -24,8 +24,7 @@ class Neg(Function):
 class Exp(Function):
     @staticmethod
     def forward(ctx, x):
-        with quiet():
-            y = Tensor._make(np.exp(x._array))
+        y = Tensor._make(np.exp(x._array))
         ctx.save_for_backward(y)
         return y
 
@@ -39,8 +38,7 @@ class Log(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        with quiet():
-            return np.log(x._array)
+        return np.log(x._array)
 
     @staticmethod
     def backward(ctx, grad):
@@ -52,8 +50,7 @@ class Log1p(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        with quiet():
-            return np.log1p(x._array)
+        return np.log1p(x._array)
 
     @staticmethod
     def backward(ctx, grad):
@@ -64,8 +61,7 @@ class Log1p(Function):
 class Sqrt(Function):
     @staticmethod
     def forward(ctx, x):
-        with quiet():
-            y = Tensor._make(np.sqrt(x._array))
+        y = Tensor._make(np.sqrt(x._array))
         ctx.save_for_backward(y)
         return y
 
@@ -91,8 +87,7 @@ class Sin(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        with quiet():
-            return np.sin(x._array)
+        return np.sin(x._array)
 
     @staticmethod
     def backward(ctx, grad):
@@ -104,8 +99,7 @@ class Cos(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        with quiet():
-            return np.cos(x._array)
+        return np.cos(x._array)
 
     @staticmethod
     def backward(ctx, grad):
@@ -131,8 +125,7 @@ class Sigmoid(Function):
     def forward(ctx, x):
         # 1 / (1 + e^-x) written as exp(-log(1 + e^-x)): logaddexp never overflows, so there is no
         # warning at x = -1e4 and tiny results stay accurate instead of rounding to 0.
-        with quiet():
-            y = Tensor._make(np.exp(-np.logaddexp(0, -x._array)))
+        y = Tensor._make(np.exp(-np.logaddexp(0, -x._array)))
         ctx.save_for_backward(y)
         return y
 

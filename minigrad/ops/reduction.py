@@ -47,8 +47,8 @@ class Mean(Function):
     def forward(ctx, x, axes, keepdim):
         ctx.in_shape, ctx.axes, ctx.keepdim = x._array.shape, axes, keepdim
         ctx.count = int(np.prod([x._array.shape[a] for a in axes], dtype=np.int64))
-        with quiet():  # the mean of nothing is nan, silently
-            return np.mean(x._array, axis=axes, keepdims=keepdim)
+        # the mean of nothing is nan, silently
+        return np.mean(x._array, axis=axes, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -105,10 +105,9 @@ class LogSumExp(Function):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         a = x._array
-        with quiet():
-            m = np.max(a, axis=axes, keepdims=True) if a.size else np.zeros(_keepdim_shape(a.shape, axes), a.dtype)
-            m = np.where(np.isinf(m), 0, m)  # all -inf (or +inf) rows: shift by 0, as torch does
-            out = np.log(np.sum(np.exp(a - m), axis=axes, keepdims=True)) + m
+        m = np.max(a, axis=axes, keepdims=True) if a.size else np.zeros(_keepdim_shape(a.shape, axes), a.dtype)
+        m = np.where(np.isinf(m), 0, m)  # all -inf (or +inf) rows: shift by 0, as torch does
+        out = np.log(np.sum(np.exp(a - m), axis=axes, keepdims=True)) + m
         out = Tensor._make(out if keepdim else np.squeeze(out, axis=axes))
         ctx.save_for_backward(x, out)
         ctx.axes, ctx.keepdim = axes, keepdim
