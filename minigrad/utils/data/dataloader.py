@@ -53,12 +53,12 @@ def default_collate(batch: list) -> Any:
             return clone
         return fields
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple: keep its type
-        return type(elem)(*(default_collate(list(field)) for field in zip(*batch, strict=True)))
+        return type(elem)(*(default_collate(field) for field in zip(*batch, strict=True)))
     if isinstance(elem, collections.abc.Sequence):
         size = len(elem)
         if any(len(sample) != size for sample in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        return [default_collate(list(field)) for field in zip(*batch, strict=True)]
+        return [default_collate(field) for field in zip(*batch, strict=True)]
     raise TypeError(_COLLATE_ERROR.format(type(elem)))
 
 
