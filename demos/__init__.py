@@ -10,12 +10,16 @@ import importlib
 from pathlib import Path
 from types import ModuleType
 
-from ._common import ENGINES, Config, Result
+from ._common import ENGINES, Config, Result, load_engine
 
 # In the order a learner would read them.
 NAMES = (
     "autograd_basics",
     "linear_regression_manual",
+    "linear_regression",
+    "logistic_regression_tiny",
+    "logistic_regression_blobs",
+    "logistic_regression_split",
 )
 
 
@@ -30,6 +34,8 @@ def run(name: str, epochs: int | None = None, out: str | Path | None = None, eng
     """Run demo ``name``; plots go to ``out`` (default ``demo_output/NAME``)."""
     mod = module(name)
     engines = ENGINES if engine == "both" else (engine,)
+    for e in engines:  # fail before any work if an engine is missing
+        load_engine(e, ())
     cfg = Config(epochs=mod.DEFAULT_EPOCHS if epochs is None else epochs,
                  out=Path(out) if out is not None else Path("demo_output") / name,
                  engines=engines, seed=mod.DEFAULT_SEED if seed is None else seed, every=every)

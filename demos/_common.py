@@ -78,8 +78,11 @@ def numpy(t: Any) -> np.ndarray:
 # ------------------------------------------------------------------------------------------------
 
 class Experiment:
-    """One model, written once against torch's API.  ``state`` is whatever ``setup`` returns; by
-    default the parameters are those of ``state.model``."""
+    """One model, written once against torch's API and run with either engine.
+
+    ``setup(lib, seed)`` returns the state of a run; by default it has a ``model``, a
+    ``criterion``, an ``optimizer`` and ``batches`` (a DataLoader, or ``[(x, y)]`` for full-batch
+    training), and an epoch is the usual loop over them."""
 
     title: str  # names the run in the table, the progress bar and the plots
     submodules: tuple[str, ...] = TRAINING  # what of the engine it uses besides the core
@@ -88,14 +91,52 @@ class Experiment:
         raise NotImplementedError
 
     def train_epoch(self, lib: ModuleType, state: Any) -> float:
-        """Train one epoch; return the loss to report for it."""
-        raise NotImplementedError
+        """One pass over the batches: forward, loss, zero_grad, backward, step.  Returns the mean
+        of the batch losses (the loss of the epoch for full-batch training)."""
+        total, n = 0.0, 0
+        for inputs, targets in state.batches:
+            loss = state.criterion(state.model(inputs), targets)
+            state.optimizer.zero_grad()
+            loss.backward()
+            state.optimizer.step()
+            total, n = total + loss.item(), n + 1
+        return total / n
 
     def parameters(self, state: Any) -> dict[str, np.ndarray]:
         return {name: numpy(p) for name, p in state.model.named_parameters()}
 
     def evaluate(self, lib: ModuleType, state: Any) -> dict[str, Any]:
         return {}
+
+
+def logistic_regression(lib: ModuleType, input_dim: int) -> Any:
+    """The seed tutorials' model: ``sigmoid(linear(x))``, as an ``nn.Module`` of engine ``lib``."""
+
+    class LogisticRegression(lib.nn.Module):
+        def __init__(self, input_dim: int) -> None:
+            super().__init__()
+            self.linear = lib.nn.Linear(input_dim, 1)
+
+        def forward(self, x: Any) -> Any:
+            return lib.sigmoid(self.linear(x))
+
+    return LogisticRegression(input_dim)
+
+
+def blobs(seed: int = 42) -> tuple[np.ndarray, np.ndarray]:
+    """Seed 000's data: 500 points around (2, 2) labelled 0 and 500 around (-2, -2) labelled 1,
+    drawn with numpy's legacy generator seeded with ``seed``."""
+    np.random.seed(seed)
+    x1 = np.random.randn(500, 2) + np.array([2, 2])
+    x2 = np.random.randn(500, 2) + np.array([-2, -2])
+    return np.vstack([x1, x2]), np.array([0] * 500 + [1] * 500)
+
+
+def accuracy(lib: ModuleType, model: Any, x: Any, y: Any) -> float:
+    """Seed 000's evaluation: threshold 0.5 under no_grad, fraction predicted right."""
+    with lib.no_grad():
+        predicted = (model(x) > 0.5).float()
+        return (predicted == y).float().mean().item()
 
 
 @dataclass
@@ -210,7 +251,8 @@ def print_metrics(runs: dict[str, Run]) -> None:
 
 
 class progress:
-    """A progress bar on stderr for loops that take more than a couple of seconds."""
+    """A progress bar on stderr for loops that take more than a couple of seconds (drawn only on a
+    terminal: redirected output stays clean)."""
 
     DELAY = 2.0  # seconds before the bar appears: short runs stay quiet
 
@@ -219,13 +261,16 @@ class progress:
         self.label = label
 
     def __iter__(self):
+        if not sys.stderr.isatty():
+            yield from self.items
+            return
         start = last = time.perf_counter()
         shown = False
         n = len(self.items)
         for i, item in enumerate(self.items):
             yield item
             now = time.perf_counter()
-            if now - start > self.DELAY and (now - last > 0.1 or i + 1 == n):
+            if now - start > self.DELAY and (now - last > 0.2 or i + 1 == n):
                 filled = (i + 1) * 30 // max(n, 1)
                 sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] "
                                  f"{i + 1}/{n} {now - start:5.1f}s")
@@ -271,10 +316,11 @@ def draw_loss_difference(ax: Any, runs: dict[str, Run]) -> None:
     a, b = (np.array(runs[e].losses) for e in ENGINES)
     n = min(len(a), len(b))
     diff = np.abs(a[:n] - b[:n])
-    ax.plot(range(1, n + 1), np.where(diff > 0, diff, np.nan), color="tab:red", linewidth=1)
+    ax.plot(range(1, n + 1), np.where(diff > 0, diff, np.nan), color="tab:red", marker=".",
+            markersize=3, linestyle="none")
     ax.set_yscale("log")
     ax.set_ylabel("|Δ loss|")
-    ax.set_title("|loss(minigrad) − loss(torch)|  (gaps: exactly equal)", fontsize=9)
+    ax.set_title("|loss(minigrad) − loss(torch)|  (no dot: exactly equal)", fontsize=9)
     ax.grid(alpha=0.3)
 
 
@@ -284,11 +330,30 @@ def plot_losses(runs: dict[str, Run], path: Path, title: str, log: bool = False)
     both = len(runs) == 2
     fig, axes = plt.subplots(2 if both else 1, 1, figsize=(7, 5.5 if both else 3.8), squeeze=False,
                              sharex=True, gridspec_kw={"height_ratios": [3, 1.3]} if both else None)
-    draw_losses(axes[0][0], runs, f"{title}: loss, minigrad (solid) vs torch (dashed)", log)
+    draw_losses(axes[0][0], runs, f"{title}\nloss: minigrad (solid) vs torch (dashed)", log)
     if both:
         draw_loss_difference(axes[1][0], runs)
     axes[-1][0].set_xlabel("epoch")
     return save(fig, path)
+
+
+def draw_decision_boundary(ax: Any, x: np.ndarray, y: np.ndarray, runs: dict[str, Run],
+                           colors: tuple[str, str] = ("tab:blue", "tab:red"),
+                           names: tuple[str, str] = ("class 0", "class 1")) -> None:
+    """The points coloured by label and, per engine, the line where sigmoid(w.x + b) = 0.5,
+    i.e. w1 x1 + w2 x2 + b = 0, from the parameters ``linear.weight``/``linear.bias``."""
+    for label, (color, name) in enumerate(zip(colors, names, strict=True)):
+        ax.scatter(*x[y == label].T, s=8, color=color, alpha=0.45, label=name)
+    x1 = np.array([x[:, 0].min() - 0.5, x[:, 0].max() + 0.5])
+    for engine, run in runs.items():
+        p = run.trajectory[-1]
+        (w1, w2), b = p["linear.weight"].ravel(), p["linear.bias"].item()
+        ax.plot(x1, -(w1 * x1 + b) / w2, label=f"boundary ({engine})",
+                **{**STYLE[engine], "color": "black" if engine == "minigrad" else "gold"})
+    ax.set_xlim(x[:, 0].min() - 0.5, x[:, 0].max() + 0.5)
+    ax.set_ylim(x[:, 1].min() - 0.5, x[:, 1].max() + 0.5)
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
 
 
 def plot_trajectories(runs: dict[str, Run], path: Path, title: str) -> Path:
@@ -305,7 +370,7 @@ def plot_trajectories(runs: dict[str, Run], path: Path, title: str) -> Path:
             ax.plot(range(len(values)), values, label=engine, **STYLE[engine])
         ax.set_ylabel(f"‖{name}‖" if i is None else name + (f"[{i}]" if first[name].size > 1 else ""))
         ax.grid(alpha=0.3)
-    axes[0, 0].set_title(f"{title}: parameters, minigrad (solid) vs torch (dashed)")
+    axes[0, 0].set_title(f"{title}\nparameters: minigrad (solid) vs torch (dashed)", fontsize=10)
     axes[0, 0].legend()
     axes[-1, 0].set_xlabel("epoch (0 = initial)")
     return save(fig, path)
