@@ -7,10 +7,10 @@ only, read back with ``allow_pickle=False``) plus a JSON index, stored as the en
 holds and in what order.  Loading parses that JSON, checks every node, and rebuilds only the types
 listed below; nothing in the file is ever imported or called.
 
-Storable: tensors (with ``requires_grad``; the same tensor object stored twice comes back as one
-object), numpy arrays, None, bool, int, float, str, and lists, tuples, dicts, OrderedDicts and
-Counters of those (dict keys of any storable type).  That covers the ``state_dict`` of a model, an
-optimizer and a learning-rate scheduler.
+Storable: tensors and ``nn.Parameter``s (with ``requires_grad``; the same tensor object stored
+twice comes back as one object), numpy arrays, None, bool, int, float, str, and lists, tuples,
+dicts, OrderedDicts and Counters of those (dict keys of any storable type).  That covers the
+``state_dict`` of a model, an optimizer and a learning-rate scheduler.
 """
 from __future__ import annotations
 
@@ -104,10 +104,12 @@ def _encode(obj: Any, arrays: dict[str, np.ndarray], seen: dict[int, str]) -> li
     if isinstance(obj, str):
         return ["str", obj]
     if isinstance(obj, Tensor):
+        from .nn.parameter import Parameter  # here: nn imports much of minigrad
         if id(obj) not in seen:
             seen[id(obj)] = name = f"t{len(arrays)}"
             arrays[name] = obj._array
-        return ["tensor", {"array": seen[id(obj)], "requires_grad": obj.requires_grad}]
+        return ["tensor", {"array": seen[id(obj)], "requires_grad": obj.requires_grad,
+                           "parameter": isinstance(obj, Parameter)}]
     if isinstance(obj, np.ndarray):
         _dtype.from_numpy_dtype(obj.dtype)  # numeric only: object arrays would need pickle
         name = f"a{len(arrays)}"
@@ -138,9 +140,7 @@ def _decode(node: Any, archive: Any, tensors: dict[str, Tensor]) -> Any:
     if kind == "tensor" and isinstance(payload, dict):
         name = payload.get("array")
         if name not in tensors:
-            array = _array(archive, name)
-            tensors[name] = Tensor._make(array, bool(payload.get("requires_grad", False))
-                                         and array.dtype.kind == "f")
+            tensors[name] = _tensor(_array(archive, name), payload)
         return tensors[name]
     if kind == "ndarray":
         return _array(archive, payload)
@@ -152,6 +152,14 @@ def _decode(node: Any, archive: Any, tensors: dict[str, Tensor]) -> Any:
         items = {_decode(k, archive, tensors): _decode(v, archive, tensors) for k, v in payload}
         return _MAPPINGS[kind](items)
     raise ValueError(f"unknown or malformed index node of kind {kind!r}")
+
+
+def _tensor(array: np.ndarray, payload: dict) -> Tensor:
+    requires_grad = payload.get("requires_grad") is True and array.dtype.kind == "f"
+    if payload.get("parameter") is True:
+        from .nn.parameter import Parameter
+        return Parameter(Tensor._make(array), requires_grad)
+    return Tensor._make(array, requires_grad)
 
 
 def _array(archive: Any, name: Any) -> np.ndarray:
