@@ -20,6 +20,8 @@ NAMES = (
     "logistic_regression_tiny",
     "logistic_regression_blobs",
     "logistic_regression_split",
+    "digits",
+    "inside_backprop",
 )
 
 

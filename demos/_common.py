@@ -186,6 +186,14 @@ def scaled_difference(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.max(np.abs(a[both] - b[both]) / np.maximum(1.0, np.abs(b[both])), initial=0.0))
 
 
+def run_experiment(cfg: Config, exp: Experiment) -> tuple[dict[str, Run], Result]:
+    """``compare`` one experiment and start the demo's ``Result`` with it."""
+    runs = compare(cfg, exp)
+    result = Result()
+    result.add(exp.title, runs)
+    return runs, result
+
+
 def parameter_deviation(runs: dict[str, Run], epoch: int = -1) -> float:
     """Largest scaled difference between the engines' parameters after ``epoch`` (0 = initial)."""
     a, b = (runs[e].trajectory[epoch] for e in ENGINES)
@@ -215,7 +223,8 @@ def print_table(headers: list[str], rows: Iterable[list[Any]]) -> None:
     rows = [list(r) for r in rows]
     cells = [headers] + [[fmt(c) for c in row] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    numeric = [all(isinstance(r[i], (int, float, np.number)) for r in rows) for i in range(len(headers))]
+    numeric = [all(isinstance(r[i], (int, float, np.number)) or r[i] == "-" for r in rows)
+               for i in range(len(headers))]
     for k, row in enumerate(cells):
         print("  ".join(c.rjust(w) if num else c.ljust(w)
                         for c, w, num in zip(row, widths, numeric, strict=True)).rstrip())
@@ -335,6 +344,13 @@ def plot_losses(runs: dict[str, Run], path: Path, title: str, log: bool = False)
         draw_loss_difference(axes[1][0], runs)
     axes[-1][0].set_xlabel("epoch")
     return save(fig, path)
+
+
+def draw_predictions(ax: Any, runs: dict[str, Run], x: float, metric: str) -> None:
+    """A star per engine at (x, its ``metric``): the model's prediction for input ``x``."""
+    for engine, run in runs.items():
+        ax.plot(x, run.metrics[metric], marker="*", markersize=14, linestyle="none",
+                color=STYLE[engine]["color"], label=f"{metric} ({engine})")
 
 
 def draw_decision_boundary(ax: Any, x: np.ndarray, y: np.ndarray, runs: dict[str, Run],

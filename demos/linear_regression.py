@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from ._common import (STYLE, Config, Experiment, Result, compare, plot_losses, plot_trajectories,
-                      pyplot, save)
+from ._common import (STYLE, Config, Experiment, Result, draw_predictions, plot_losses,
+                      plot_trajectories, pyplot, run_experiment, save)
 
 SUMMARY = "seed 004: nn.Linear(1,1) + MSELoss + SGD(lr=0.01) on six points, predict x = 3.5"
 DEFAULT_EPOCHS = 1000
@@ -36,12 +36,10 @@ class LinearRegression(Experiment):
 
 def main(cfg: Config) -> Result:
     exp = LinearRegression()
-    runs = compare(cfg, exp)
+    runs, result = run_experiment(cfg, exp)
     x, y = np.array(X_TRAIN).ravel(), np.array(Y_TRAIN).ravel()
     w, b = np.polyfit(x, y, 1)
     print(f"least squares (numpy, float64): w = {w:.4f}, b = {b:.4f}, prediction at 3.5 = {w * 3.5 + b:.4f}")
-    result = Result()
-    result.add(exp.title, runs)
     result.plots += [plot_losses(runs, cfg.out / "loss.png", exp.title, log=True),
                      _plot_fit(runs, x, y, (w, b), cfg.out / "fit.png"),
                      plot_trajectories(runs, cfg.out / "parameters.png", exp.title)]
@@ -59,8 +57,7 @@ def _plot_fit(runs: dict, x, y, least_squares, path):
         p = run.trajectory[-1]
         ax.plot(xs, p["weight"].item() * xs + p["bias"].item(), label=f"nn.Linear ({engine})",
                 **STYLE[engine])
-        ax.plot(3.5, run.metrics["prediction at x=3.5"], marker="*", markersize=14, linestyle="none",
-                color=STYLE[engine]["color"], label=f"prediction at 3.5 ({engine})")
+    draw_predictions(ax, runs, 3.5, "prediction at x=3.5")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.set_title("seed 004: fitted line, minigrad (solid) vs torch (dashed)")

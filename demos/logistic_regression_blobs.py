@@ -11,7 +11,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from ._common import (Config, Experiment, Result, accuracy, blobs, compare, draw_decision_boundary,
+from ._common import (Config, Experiment, Result, accuracy, blobs, run_experiment, draw_decision_boundary,
                       draw_loss_difference, draw_losses, logistic_regression, numpy,
                       plot_trajectories, pyplot, save)
 
@@ -41,9 +41,7 @@ class BlobsLogisticRegression(Experiment):
 
 def main(cfg: Config) -> Result:
     exp = BlobsLogisticRegression()
-    runs = compare(cfg, exp)
-    result = Result()
-    result.add(exp.title, runs)
+    runs, result = run_experiment(cfg, exp)
     state = next(iter(runs.values())).state
     x, y = numpy(state.x), numpy(state.y).ravel()
     result.plots += [_plot_overview(runs, x, y, cfg.out / "overview.png"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from ._common import (Config, Experiment, Result, accuracy, blobs, compare, draw_decision_boundary,
+from ._common import (Config, Experiment, Result, accuracy, blobs, run_experiment, draw_decision_boundary,
                       logistic_regression, numpy, plot_losses, plot_trajectories, pyplot, save)
 
 SUMMARY = "seed 002: train/test split, full-batch BCE + SGD(0.01), boundaries, classify (1, 1)"
@@ -50,9 +50,7 @@ class SplitLogisticRegression(Experiment):
 
 def main(cfg: Config) -> Result:
     exp = SplitLogisticRegression()
-    runs = compare(cfg, exp)
-    result = Result()
-    result.add(exp.title, runs)
+    runs, result = run_experiment(cfg, exp)
     state = next(iter(runs.values())).state
     x_train, y_train = (numpy(t) for t in state.batches[0])
     result.plots += [plot_losses(runs, cfg.out / "loss.png", exp.title, log=True),

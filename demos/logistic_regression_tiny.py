@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from ._common import (STYLE, Config, Experiment, Result, compare, logistic_regression, plot_losses,
-                      plot_trajectories, pyplot, save)
+from ._common import (STYLE, Config, Experiment, Result, draw_predictions, logistic_regression,
+                      plot_losses, plot_trajectories, pyplot, run_experiment, save)
 
 SUMMARY = "seed 001: 3 points, sigmoid(Linear(1,1)), BCELoss(sum), SGD(0.01); P(class 1 | x=4)"
 DEFAULT_EPOCHS = 1000
@@ -39,10 +39,8 @@ class TinyLogisticRegression(Experiment):
 
 def main(cfg: Config) -> Result:
     exp = TinyLogisticRegression()
-    runs = compare(cfg, exp)
+    runs, result = run_experiment(cfg, exp)
     print("(the post printed y_pred = 0.8809 at x = 4, from its own unseeded initial weights)")
-    result = Result()
-    result.add(exp.title, runs)
     result.plots += [plot_losses(runs, cfg.out / "loss.png", exp.title),
                      _plot_fit(runs, cfg.out / "fit.png"),
                      plot_trajectories(runs, cfg.out / "parameters.png", exp.title)]
@@ -59,8 +57,7 @@ def _plot_fit(runs: dict, path):
         p = run.trajectory[-1]
         z = p["linear.weight"].item() * xs + p["linear.bias"].item()
         ax.plot(xs, 1 / (1 + np.exp(-z)), label=f"P(y=1 | x) ({engine})", **STYLE[engine])
-        ax.plot(4, run.metrics["P(y=1 | x=4)"], marker="*", markersize=14, linestyle="none",
-                color=STYLE[engine]["color"], label=f"x = 4 ({engine})")
+    draw_predictions(ax, runs, 4.0, "P(y=1 | x=4)")
     ax.axhline(0.5, color="grey", linewidth=0.8, linestyle=":")
     ax.set_xlabel("x")
     ax.set_ylabel("P(y = 1)")

@@ -106,7 +106,7 @@ def to_dot(tensors: Tensor | list, names: Mapping[str, Tensor] | None = None,
     def vid(v: Any) -> str:
         return ids.setdefault(id(v), f"n{len(ids)}")
 
-    lines = ["digraph autograd {", "  rankdir=LR;", '  node [fontname="Helvetica", fontsize=11];',
+    lines = ["digraph autograd {", "  rankdir=TB;", '  node [fontname="Helvetica", fontsize=11];',
              '  edge [fontname="Helvetica", fontsize=9];']
     starts = [_edge_of(r)[0] if r._requires_grad else r for r in roots]
     for v in _toposort(list(dict.fromkeys(starts))):
@@ -177,12 +177,17 @@ class TraceStep:
     value: np.ndarray | None = None    # the forward value, if the tensor was named
     is_leaf: bool = False
     sends: list[InputGrad] = field(default_factory=list)
+    # (sender label, output index, gradient) for every gradient that arrived: when a tensor is
+    # used more than once, the gradients of all its uses add up
+    arrivals: list[tuple[str, int, np.ndarray]] = field(default_factory=list)
 
     def __str__(self) -> str:
         got = ", ".join("-" if g is None else format_array(g) for g in self.received)
+        if len(self.arrivals) > 1:
+            got += " = " + " + ".join(f"{format_array(g)} (from {src})" for src, _, g in self.arrivals)
         head = f"{self.label}" + (f" = {format_array(self.value)}" if self.value is not None else "")
         if self.is_leaf:
-            return f"{head}\n    leaf: its gradient is the sum of what reached it: {got}"
+            return f"{head}\n    leaf: .grad would be {got}"
         lines = [f"{head}\n    receives dL/d(output) = {got}"]
         for s in self.sends:
             local = "(Jacobian too large to show)" if s.local is None else format_array(s.local)
@@ -228,7 +233,7 @@ def trace_backward(loss: Tensor, names: Mapping[str, Tensor] | None = None,
     labels = _Labels(names)
     buffers: dict = {}
     _add_to(buffers, *_edge_of(loss), gradient)
-    steps, grads, sent = [], {}, {}
+    steps, grads, sent, arrivals = [], {}, {}, {}
     with no_grad():
         for v in _toposort([_edge_of(loss)[0]]):
             received = buffers.pop(v, None)
@@ -240,7 +245,7 @@ def trace_backward(loss: Tensor, names: Mapping[str, Tensor] | None = None,
             value = labels.values.get((v, 0)) if getattr(v, "_n_outputs", 1) == 1 else None
             is_leaf = isinstance(v, Tensor)
             step = TraceStep(labels.vertex(v), [None if g is None else g._array for g in received],
-                             value, is_leaf)
+                             value, is_leaf, arrivals=arrivals.pop(v, []))
             steps.append(step)
             if is_leaf:
                 continue
@@ -256,6 +261,7 @@ def trace_backward(loss: Tensor, names: Mapping[str, Tensor] | None = None,
                     g = _fit_shape(v, i, g, shape)
                 _add_to(buffers, target, nr, g)
                 sent[(v, i)] = g._array
+                arrivals.setdefault(target, []).append((step.label, nr, g._array))
                 step.sends.append(InputGrad(labels.tensor(target, nr), _jacobian(v, i, received, shape),
                                             g._array))
     return BackwardTrace(steps, labels, grads, sent)

@@ -111,11 +111,12 @@ sys.meta_path.insert(0, NoTorch())
 """
 
 
-@pytest.mark.parametrize("name", ["linear_regression_manual", "logistic_regression_split"])
-def test_minigrad_engine_runs_without_torch(name, tmp_path):
-    """``--engine minigrad`` must not need torch."""
+def test_minigrad_engine_runs_without_torch(tmp_path):
+    """``--engine minigrad`` must not need torch (this demo also imports scikit-learn and scipy,
+    which look for torch themselves)."""
     code = (_BLOCK_TORCH + "from demos.__main__ import main\n"
-            f"main(['{name}', '--engine', 'minigrad', '--epochs', '5', '--out', r'{tmp_path}'])\n"
+            "main(['logistic_regression_split', '--engine', 'minigrad', '--epochs', '5', '--out', "
+            f"r'{tmp_path}'])\n"
             "assert 'torch' not in sys.modules\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
@@ -132,10 +133,10 @@ def test_torch_engine_without_torch_says_so(tmp_path):
 
 # (demo, epochs for the short mode, number of plots)
 TRAINING_DEMOS = [
-    ("linear_regression", 100, 3),
-    ("logistic_regression_tiny", 100, 3),
+    ("linear_regression", 50, 3),
+    ("logistic_regression_tiny", 50, 3),
     ("logistic_regression_blobs", 3, 2),
-    ("logistic_regression_split", 100, 3),
+    ("logistic_regression_split", 50, 3),
 ]
 
 
@@ -153,3 +154,28 @@ def test_training_demo(name, epochs, n_plots, tmp_path):
             else:  # float32 results of the evaluation forward pass, see TRAINING_BOUND
                 assert abs(mg[key] - value) <= TRAINING_BOUND * max(1, abs(value)), key
     _check_plots(result, n_plots)
+
+
+def test_digits(tmp_path):
+    result = demos.run("digits", epochs=2, out=tmp_path)
+    _check_training(result)
+    runs = result.runs["digits: MLP 64-32-10"]
+    for key in ("train accuracy", "test accuracy"):  # fractions of 1347 / 450 images
+        assert runs["minigrad"].metrics[key] == runs["torch"].metrics[key], key
+    assert runs["torch"].metrics["test accuracy"] > 0.8  # two epochs already learn the task
+    assert result.deviations["confusion entries"] == 0
+    _check_plots(result, 3)
+
+
+def test_inside_backprop(tmp_path, capsys):
+    from minigrad import viz
+    result = demos.run("inside_backprop", out=tmp_path)
+    # float32 gradients of size < 1 against float64 references (formula from float32 ŷ, finite
+    # differences with h = 1e-6, whose own error is ~1e-10): a few float32 ulps
+    assert result.deviations["formula"] <= 1e-6
+    assert result.deviations["finite differences"] <= 1e-6
+    assert result.deviations["torch"] <= 1e-6
+    out = capsys.readouterr().out
+    assert "SigmoidBackward" in out and "local derivative" in out
+    assert (tmp_path / "graph.dot").read_text().startswith("digraph")
+    _check_plots(result, 2 if viz.graphviz_available() else 1)

@@ -47,7 +47,8 @@ class Mean(Function):
     def forward(ctx, x, axes, keepdim):
         ctx.in_shape, ctx.axes, ctx.keepdim = x._array.shape, axes, keepdim
         ctx.count = int(np.prod([x._array.shape[a] for a in axes], dtype=np.int64))
-        # the mean of nothing is nan, silently
+        if ctx.count == 0:  # the mean of nothing is nan, silently (np.mean would warn)
+            return np.sum(x._array, axis=axes, keepdims=keepdim) * np.nan
         return np.mean(x._array, axis=axes, keepdims=keepdim)
 
     @staticmethod
