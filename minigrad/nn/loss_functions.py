@@ -16,7 +16,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import Function
-from ..ops._util import operands, quiet
+from ..ops._util import operands
 from ..ops.arithmetic import _broadcast_error
 from ..ops.indexing import ScatterAdd
 from ..ops.reduction import log_softmax
@@ -46,9 +46,8 @@ def _reduction(reduction: str, size_average: Any = None, reduce: Any = None) -> 
 
 def _reduce(loss: np.ndarray, reduction: str) -> np.ndarray:
     """Per-element losses -> the requested reduction (the mean of nothing is nan, as torch)."""
-    if reduction == "mean":
-        with quiet():
-            return np.mean(loss)
+    if reduction == "mean":  # the mean of nothing is nan, as in torch (numpy would also warn)
+        return np.mean(loss) if loss.size else np.full((), np.nan, loss.dtype)
     return np.sum(loss) if reduction == "sum" else loss
 
 
@@ -161,8 +160,7 @@ class BinaryCrossEntropy(Function):
             raise RuntimeError("all elements of input should be between 0 and 1")
         if not np.all((t >= 0) & (t <= 1)):
             raise RuntimeError("all elements of target should be between 0 and 1")
-        with quiet():
-            loss = (t - 1) * np.maximum(np.log1p(-a), -100) - t * np.maximum(np.log(a), -100)
+        loss = (t - 1) * np.maximum(np.log1p(-a), -100) - t * np.maximum(np.log(a), -100)
         if weight is not None:
             loss = loss * weight._array
         ctx.save_for_backward(x, y, weight)
@@ -226,8 +224,7 @@ class LogSigmoid(Function):
 
 
 def _log_sigmoid(a: np.ndarray) -> np.ndarray:
-    with quiet():
-        return np.minimum(a, 0) - np.log1p(np.exp(-np.abs(a)))
+    return np.minimum(a, 0) - np.log1p(np.exp(-np.abs(a)))
 
 
 def logsigmoid(input: Tensor) -> Tensor:
@@ -322,10 +319,9 @@ class NllLoss(Function):
         if reduction == "none":
             ctx.coef = -w
             return losses
-        total = w.sum(dtype=a.dtype)
-        with quiet():  # with every target ignored torch returns nan for 'mean', silently
-            ctx.coef = np.where(ignored, 0, -w / total) if reduction == "mean" else -w
-            return losses.sum() / total if reduction == "mean" else losses.sum()
+        total = w.sum(dtype=a.dtype)  # 0 if every target is ignored: 'mean' is then nan, as torch
+        ctx.coef = np.where(ignored, 0, -w / total) if reduction == "mean" else -w
+        return losses.sum() / total if reduction == "mean" else losses.sum()
 
     @staticmethod
     def backward(ctx, grad):
@@ -448,6 +444,6 @@ def _cross_entropy_soft(input: Tensor, target: Tensor, weight: Tensor | None, re
         return -terms.sum(class_dim)
     if reduction == "sum":
         return -terms.sum()
-    if input.numel() == 0:
-        return -terms.sum() * float("nan")
+    if input.numel() == 0:  # nan, as torch's .fill_(nan): a result with no gradient through it
+        return terms.sum() * 0.0 + float("nan")
     return -terms.sum() / (input.numel() // n_classes)
