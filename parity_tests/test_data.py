@@ -52,6 +52,54 @@ def test_same_seed_same_batches_as_torch(loader_kw):
     assert m_len == t_len == len(m_batches[0])
 
 
+class Squares:
+    """A map-style dataset of mixed samples, built for either library."""
+
+    def __init__(self, lib, n=11):
+        self.lib, self.n = lib, n
+
+    def __getitem__(self, i):
+        return self.lib.tensor([float(i), i * i]), i, {"half": i / 2, "name": f"s{i}"}
+
+    def __len__(self):
+        return self.n
+
+
+def test_custom_dataset_batches_match_torch():
+    results = []
+    for lib, data in LIBS:
+        lib.manual_seed(5)
+        loader = data.DataLoader(Squares(lib), batch_size=3, shuffle=True)
+        results.append([(x.numpy(), i.numpy(), d["half"].numpy(), d["name"])
+                        for _ in range(2) for x, i, d in loader])
+    for (tx, ti, th, tn), (mx, mi, mh, mn) in zip(*results, strict=True):
+        for t, m in ((tx, mx), (ti, mi), (th, mh)):
+            assert t.dtype == m.dtype and np.array_equal(t, m)
+        assert tn == mn
+
+
+def test_tensor_dataset_batches_equal_the_generic_path_with_gradients():
+    """The DataLoader gathers a TensorDataset's batch in one indexing op; a dataset that returns
+    the same samples through its own __getitem__ takes the generic path (index, then stack).
+    Same batches, and the same gradient back to the dataset's tensor."""
+    class SameSamples(mdata.TensorDataset):
+        def __getitem__(self, index):
+            return tuple(t[index] for t in self.tensors)
+
+    grads = []
+    for cls in (mdata.TensorDataset, SameSamples):
+        x = minigrad.tensor(np.arange(14.0).reshape(7, 2), requires_grad=True)
+        minigrad.manual_seed(2)
+        batches = list(mdata.DataLoader(cls(x, minigrad.arange(7)), batch_size=3, shuffle=True))
+        sum((b[0] * b[0]).sum() + b[1].sum() for b in batches).backward()
+        grads.append(([[t.detach().numpy() for t in b] for b in batches], x.grad.numpy()))
+    (fast, fast_grad), (generic, generic_grad) = grads
+    for a, b in zip(fast, generic, strict=True):
+        for ta, tb in zip(a, b, strict=True):
+            assert ta.dtype == tb.dtype and np.array_equal(ta, tb)
+    assert np.array_equal(fast_grad, generic_grad) and np.array_equal(fast_grad, 2 * x.numpy(force=True))
+
+
 def test_shuffle_with_an_explicit_generator():
     results = []
     for lib, data in LIBS:

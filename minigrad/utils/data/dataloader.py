@@ -17,7 +17,7 @@ from ..._creation import as_tensor, tensor
 from ..._dtype import float64
 from ..._tensor import Tensor
 from ...ops.shape import stack
-from .dataset import Dataset
+from .dataset import Dataset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
 _COLLATE_ERROR = ("default_collate: batch must contain tensors, numpy arrays, numbers, dicts or "
@@ -130,8 +130,15 @@ class DataLoader:
         return self._batches(indices, batched)
 
     def _batches(self, indices: Iterator, batched: bool) -> Iterator[Any]:
+        # A TensorDataset batch under default_collate is each tensor indexed by the batch's
+        # indices: one gather per tensor gives the same values, dtype and gradient as
+        # batch_size index ops and a stack, many times faster.
+        gather = (batched and self.collate_fn is default_collate
+                  and type(self.dataset).__getitem__ is TensorDataset.__getitem__)
         for index in indices:
-            if not batched:
+            if gather:
+                yield [t[index] for t in self.dataset.tensors]
+            elif not batched:
                 yield self.collate_fn(self.dataset[index])
             elif callable(getattr(self.dataset, "__getitems__", None)):
                 yield self.collate_fn(self.dataset.__getitems__(index))
