@@ -371,8 +371,8 @@ class Module:
                                   keep_vars=keep_vars)
         return destination
 
-    def _load_from_state_dict(self, state_dict: Mapping, prefix: str, strict: bool, assign: bool,
-                              missing: list, unexpected: list, errors: list) -> None:
+    def _load_from_state_dict(self, state_dict: Mapping, prefix: str, assign: bool, missing: list,
+                              unexpected: list, errors: list) -> None:
         """Copy this module's own entries of ``state_dict`` in place, recording what went wrong."""
         local = {k: v for k, v in self._parameters.items() if v is not None}
         local.update((k, v) for k, v in self._buffers.items()
@@ -380,8 +380,7 @@ class Module:
         for name, param in local.items():
             key = prefix + name
             if key not in state_dict:
-                if strict:
-                    missing.append(key)
+                missing.append(key)
                 continue
             value = state_dict[key]
             if not isinstance(value, Tensor):
@@ -404,19 +403,19 @@ class Module:
                 errors.append(f'While copying the parameter named "{key}", whose dimensions in the '
                               f"model are {param.size()} and whose dimensions in the checkpoint are "
                               f"{value.size()}, an exception occurred : {ex.args}.")
-        if strict:
-            for key in state_dict:
-                if key.startswith(prefix):
-                    head = key[len(prefix):].split(".", 1)
-                    if (head[0] not in self._modules) if len(head) > 1 else (head[0] not in local):
-                        unexpected.append(key)
+        for key in state_dict:
+            if key.startswith(prefix):
+                head = key[len(prefix):].split(".", 1)
+                if (head[0] not in self._modules) if len(head) > 1 else (head[0] not in local):
+                    unexpected.append(key)
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True,
                         assign: bool = False) -> _IncompatibleKeys:
         """Copy values from ``state_dict`` into this module's parameters and buffers.
 
         With ``strict`` every key must match; missing or unexpected keys, and shape mismatches
-        (always), raise one RuntimeError listing all problems, as torch does."""
+        (always), raise one RuntimeError listing all problems, as torch does.  Without it the
+        missing and unexpected keys are returned."""
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         missing: list[str] = []
@@ -424,8 +423,7 @@ class Module:
         errors: list[str] = []
 
         def load(module: Module, local_state: Mapping, prefix: str) -> None:
-            module._load_from_state_dict(local_state, prefix, strict, assign, missing, unexpected,
-                                         errors)
+            module._load_from_state_dict(local_state, prefix, assign, missing, unexpected, errors)
             for name, child in module._modules.items():
                 if child is not None:
                     child_prefix = prefix + name + "."
