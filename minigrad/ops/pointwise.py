@@ -176,7 +176,8 @@ class Clamp(Function):
 class Sign(Function):
     @staticmethod
     def forward(ctx, x):
-        return np.sign(x._array)
+        a = x._array
+        return np.where(np.isnan(a), 0, np.sign(a)).astype(a.dtype)  # torch: sign(nan) = 0
 
     @staticmethod
     def backward(ctx, grad):
