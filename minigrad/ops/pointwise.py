@@ -145,7 +145,7 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, grad):
         y, = ctx.saved_tensors
-        return grad * (y > 0)  # torch's convention: the gradient at exactly 0 is 0
+        return grad * ~(y <= 0)  # torch's convention: 0 at exactly 0; nan lets the gradient through
 
 
 class Clamp(Function):
