@@ -86,7 +86,7 @@ class Div(_Binary):
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
         return (sum_to(grad / b, a.shape) if na else None,
-                sum_to(-grad * a / (b * b), b.shape) if nb else None)
+                sum_to(-grad * ((a / b) / b), b.shape) if nb else None)  # not a/(b*b): b*b underflows
 
 
 class Pow(_Binary):
