@@ -104,7 +104,9 @@ class Pow(_Binary):
         na, nb = ctx.needs_input_grad
         ga = gb = None
         if na:  # d(a^b)/da = b * a^(b-1), defined as 0 where b == 0 (even at a == 0)
-            ga = sum_to(where(b == 0, 0.0, grad * b * a ** (b - 1)), a.shape)
+            # the exponent is 1 in the masked-out branch too, or its own gradient would be
+            # 0 * a^(-2) = nan at a == 0 (where() passes 0 * nan through in double backward)
+            ga = sum_to(where(b == 0, 0.0, grad * b * a ** where(b == 0, 1.0, b - 1)), a.shape)
         if nb:  # d(a^b)/db = a^b * log(a), defined as 0 where a == 0 and b >= 0
             gb = sum_to(where((a == 0) & (b >= 0), 0.0, grad * out * a.log()), b.shape)
         return ga, gb
