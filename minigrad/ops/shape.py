@@ -299,6 +299,8 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     n = input._array.shape[wrap_dim(dim, input._array.ndim)]
+    if n == 0:  # torch returns `chunks` empty pieces
+        return split(input, [0] * chunks, dim)
     return split(input, max(-(-n // chunks), 1), dim)
 
 
