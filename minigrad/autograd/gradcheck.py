@@ -12,7 +12,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from .. import _tensor
-from .grad_mode import no_grad
+from .grad_mode import enable_grad, no_grad
 
 
 class GradcheckError(RuntimeError):
@@ -123,7 +123,8 @@ def gradgradcheck(func: Callable, inputs: Any, grad_outputs: Sequence | None = N
 
     def first_derivatives(*args: Any) -> tuple:
         xs, gos = args[:n], args[n:]
-        outs = _outputs(func, xs)
+        with enable_grad():  # the finite differences evaluate this under no_grad
+            outs = _outputs(func, xs)
         pairs = [(o, g) for o, g in zip(outs, gos) if o.requires_grad]
         return autograd_grad([o for o, _ in pairs], [xs[i] for i in diff_idx], [g for _, g in pairs],
                              create_graph=True, allow_unused=True, materialize_grads=True)
