@@ -66,20 +66,29 @@ class Prod(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        # d(prod)/dx_i is the product of the *other* elements.  That is prod/x_i unless x_i is 0:
-        # with exactly one zero, only that element gets the product of the rest; with two, none.
+        # d(prod)/dx_i is the product of the *other* elements: prod/x_i when there is no zero.
         x, out = ctx.saved_tensors
         axes, shape = ctx.axes, x._array.shape
+        if not axes:  # a 0-d input: prod is the identity (out / x would lose precision)
+            return grad, None, None, None
         g = _spread(grad, shape, axes, ctx.keepdim)
-        out = _spread(out, shape, axes, ctx.keepdim)
-        is_zero = x == 0
-        if not is_zero._array.any():
-            return g * out / x, None, None, None
-        from .arithmetic import where
-        zeros = _spread(is_zero.sum(axes, keepdim=True), shape, axes, True)
-        others = _spread(Prod.apply(where(is_zero, 1.0, x), axes, True, None), shape, axes, True)
-        local = where(is_zero, where(zeros == 1, others, 0.0), where(zeros == 0, out / x, 0.0))
-        return g * local, None, None, None
+        if not (x == 0)._array.any():
+            return g * _spread(out, shape, axes, ctx.keepdim) / x, None, None, None
+        return g * _prod_of_others(x, axes), None, None, None
+
+
+def _prod_of_others(x: Tensor, axes: tuple) -> Tensor:
+    """For each element, the product of the other elements of its slice, without dividing (so
+    zeros are fine) and with Tensor ops (so second derivatives are right even with two zeros):
+    row i of an n x n stack is the slice with x_i replaced by 1; its product is the answer."""
+    from .arithmetic import where
+    keep = [d for d in range(x.ndim) if d not in axes]
+    moved = x.permute(keep + list(axes))  # reduced axes last
+    lead, reduced = moved.shape[:len(keep)], moved.shape[len(keep):]
+    n = int(np.prod(reduced, dtype=np.int64))
+    rows = where(Tensor._make(np.eye(n, dtype=bool)), 1.0, moved.reshape(lead + (1, n)))
+    others = Prod.apply(rows, (rows.ndim - 1,), False, None).reshape(lead + reduced)
+    return others.permute(tuple(np.argsort(keep + list(axes))))
 
 
 class Extreme(Function):
