@@ -131,13 +131,17 @@ class LogSumExp(Function):
                 * (x - _spread(out, shape, ctx.axes, ctx.keepdim)).exp()), None, None
 
 
+def _row_max(a: np.ndarray, dim: int | None) -> np.ndarray | int:
+    """The max along ``dim`` (kept), to shift by before exp; 0 for an empty input (no max)."""
+    return np.max(a, axis=dim, keepdims=True) if a.size else 0
+
+
 class Softmax(Function):
     @staticmethod
     def forward(ctx, x, dim):
         a = x._array
-        with quiet():
-            e = np.exp(a - np.max(a, axis=dim, keepdims=True))
-            y = Tensor._make(e / np.sum(e, axis=dim, keepdims=True))
+        e = np.exp(a - _row_max(a, dim))
+        y = Tensor._make(e / np.sum(e, axis=dim, keepdims=True))
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
@@ -152,9 +156,8 @@ class LogSoftmax(Function):
     @staticmethod
     def forward(ctx, x, dim):
         a = x._array
-        with quiet():
-            shifted = a - np.max(a, axis=dim, keepdims=True)
-            y = Tensor._make(shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True)))
+        shifted = a - _row_max(a, dim)
+        y = Tensor._make(shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True)))
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
