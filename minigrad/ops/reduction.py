@@ -286,7 +286,11 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
 
 def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
-    return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
+    v = var(input, dim, unbiased, keepdim, correction=correction)
+    # torch defines the gradient of std as 0 where std == 0 (sqrt's derivative is infinite there)
+    zero = v == 0
+    from .arithmetic import where
+    return where(zero, v * 0, where(zero, 1.0, v).sqrt())
 
 
 def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
