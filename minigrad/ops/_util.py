@@ -26,16 +26,27 @@ def to_tensor(x: Any) -> Tensor:
     raise TypeError(f"unsupported operand type for a tensor op: {type(x).__name__}")
 
 
+_NUMBERS = (int, float)
+
+
 def operands(a: Any, b: Any, float_result: bool = False) -> tuple[Tensor, Tensor]:
     """Both operands as Tensors of the dtype torch would compute in.
 
     Python scalars take the tensor's dtype when they are of the same or a lower category
     (``float32_tensor * 2.5`` stays float32); see ``_dtype.result_type``.  With ``float_result``
     integer results become the default float dtype (true division)."""
-    a, b = _normalize(a), _normalize(b)
     ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
-    if ta and tb and a._array.dtype == b._array.dtype and (not float_result or a._array.dtype.kind == "f"):
-        return a, b  # the common case: nothing to convert
+    if ta and tb:  # the common cases first: two tensors of one dtype need nothing,
+        da = a._array.dtype
+        if da == b._array.dtype and (not float_result or da.kind == "f"):
+            return a, b
+    elif ta and type(b) in _NUMBERS and a._array.dtype.kind == "f":  # a float tensor and a number:
+        return a, Tensor._make(np.asarray(b, a._array.dtype))         # the tensor's dtype
+    elif tb and type(a) in _NUMBERS and b._array.dtype.kind == "f":
+        return Tensor._make(np.asarray(a, b._array.dtype)), b
+    else:
+        a, b = _normalize(a), _normalize(b)
+        ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
     target = _dtype.result_type(a, b)
     if float_result and not target.is_floating_point:
         target = _dtype.get_default_dtype()
@@ -53,7 +64,7 @@ def _normalize(x: Any) -> Any:
 
 def _as(x: Any, is_tensor: bool, target: _dtype.dtype) -> Tensor:
     if is_tensor:
-        return x.to(target)
+        return x if x._array.dtype == target.np else x.to(target)
     if not isinstance(x, (bool, int, float)):
         raise TypeError(f"unsupported operand type for a tensor op: {type(x).__name__}")
     return Tensor._make(np.asarray(x, dtype=target.np))
