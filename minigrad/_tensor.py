@@ -245,8 +245,9 @@ class Tensor:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(self._array.shape[0]))
 
-    def __hash__(self) -> int:
-        return id(self)
+    # Tensors hash by identity (``__eq__`` is elementwise).  object's C-level hash, not a Python
+    # ``def __hash__``: the engine keys dicts and sets by tensors on every backward.
+    __hash__ = object.__hash__
 
     def __repr__(self) -> str:
         from ._format import format_tensor
