@@ -308,6 +308,14 @@ def save(fig: Any, path: Path) -> Path:
     return path
 
 
+def caption(engines: Iterable[str]) -> str:
+    """How the plots tell the engines apart: 'minigrad (solid) vs torch (dashed)'."""
+    engines = list(engines)
+    if len(engines) == 2:
+        return "minigrad (solid) vs torch (dashed)"
+    return f"{engines[0]} only"
+
+
 def draw_losses(ax: Any, runs: dict[str, Run], title: str, log: bool = False) -> None:
     """Loss per epoch of each engine on ``ax`` (solid minigrad, dashed torch)."""
     for engine, run in runs.items():
@@ -339,7 +347,7 @@ def plot_losses(runs: dict[str, Run], path: Path, title: str, log: bool = False)
     both = len(runs) == 2
     fig, axes = plt.subplots(2 if both else 1, 1, figsize=(7, 5.5 if both else 3.8), squeeze=False,
                              sharex=True, gridspec_kw={"height_ratios": [3, 1.3]} if both else None)
-    draw_losses(axes[0][0], runs, f"{title}\nloss: minigrad (solid) vs torch (dashed)", log)
+    draw_losses(axes[0][0], runs, f"{title}\nloss: {caption(runs)}", log)
     if both:
         draw_loss_difference(axes[1][0], runs)
     axes[-1][0].set_xlabel("epoch")
@@ -386,7 +394,7 @@ def plot_trajectories(runs: dict[str, Run], path: Path, title: str) -> Path:
             ax.plot(range(len(values)), values, label=engine, **STYLE[engine])
         ax.set_ylabel(f"‖{name}‖" if i is None else name + (f"[{i}]" if first[name].size > 1 else ""))
         ax.grid(alpha=0.3)
-    axes[0, 0].set_title(f"{title}\nparameters: minigrad (solid) vs torch (dashed)", fontsize=10)
+    axes[0, 0].set_title(f"{title}\nparameters: {caption(runs)}", fontsize=10)
     axes[0, 0].legend()
     axes[-1, 0].set_xlabel("epoch (0 = initial)")
     return save(fig, path)

@@ -10,7 +10,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._common import Config, Result, load_engine, numpy, print_table, pyplot, save, STYLE
+from ._common import STYLE, Config, Result, caption, load_engine, numpy, print_table, pyplot, save
 
 SUMMARY = "seed 004's f = x*y*z and chain-rule examples: gradients of both engines vs by hand"
 DEFAULT_EPOCHS = 0  # nothing is trained
@@ -120,5 +120,5 @@ def _plot_curves(libs: dict, path, result: Result):
         ax.set_xlabel("x")
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=7)
-    fig.suptitle("autograd derivatives: minigrad (solid) vs torch (dashed) vs by hand (dots)")
+    fig.suptitle(f"autograd derivatives: {caption(libs)} vs by hand (dots)")
     return save(fig, path)

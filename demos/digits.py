@@ -10,8 +10,17 @@ from typing import Any
 
 import numpy as np
 
-from ._common import (Config, Experiment, Result, numpy, plot_losses, plot_trajectories, pyplot,
-                      run_experiment, save)
+from ._common import (
+    Config,
+    Experiment,
+    Result,
+    numpy,
+    plot_losses,
+    plot_trajectories,
+    pyplot,
+    run_experiment,
+    save,
+)
 
 SUMMARY = "sklearn's 8x8 digits: MLP + CrossEntropyLoss + SGD, accuracy and confusion matrix"
 DEFAULT_EPOCHS = 20

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ._common import STYLE, Config, Result, load_engine, numpy, print_table, pyplot, save
+from ._common import STYLE, Config, Result, caption, load_engine, numpy, print_table, pyplot, save
 
 SUMMARY = "the graph of a logistic-regression loss and backward step by step (minigrad.viz)"
 DEFAULT_EPOCHS = 0  # nothing is trained
@@ -134,8 +134,9 @@ def _plot_dldz(cfg: Config, path, z_point: float, grad_point: float):
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(7, 4.5))
     zs = np.linspace(-6, 6, 121, dtype=np.float32)
+    engines = ("minigrad",) + tuple(e for e in cfg.engines if e == "torch")  # the trace is minigrad's
     for label in (0.0, 1.0):
-        for engine in ("minigrad",) + tuple(e for e in cfg.engines if e == "torch"):
+        for engine in engines:
             lib = load_engine(engine, ())
             z = lib.tensor(zs, requires_grad=True)
             y_hat = lib.sigmoid(z)
@@ -150,7 +151,7 @@ def _plot_dldz(cfg: Config, path, z_point: float, grad_point: float):
     ax.set_xlabel("z = w·x + b")
     ax.set_ylabel("dL/dz")
     ax.set_title("binary cross-entropy after a sigmoid: dL/dz = ŷ − y\n"
-                 "minigrad (solid) vs torch (dashed) vs the formula (dots)", fontsize=10)
+                 f"{caption(engines)} vs the formula (dots)", fontsize=10)
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     return save(fig, path)

@@ -7,8 +7,19 @@ from typing import Any
 
 import numpy as np
 
-from ._common import (STYLE, Config, Experiment, Result, draw_predictions, plot_losses,
-                      plot_trajectories, pyplot, run_experiment, save)
+from ._common import (
+    STYLE,
+    Config,
+    Experiment,
+    Result,
+    caption,
+    draw_predictions,
+    plot_losses,
+    plot_trajectories,
+    pyplot,
+    run_experiment,
+    save,
+)
 
 SUMMARY = "seed 004: nn.Linear(1,1) + MSELoss + SGD(lr=0.01) on six points, predict x = 3.5"
 DEFAULT_EPOCHS = 1000
@@ -60,7 +71,7 @@ def _plot_fit(runs: dict, x, y, least_squares, path):
     draw_predictions(ax, runs, 3.5, "prediction at x=3.5")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    ax.set_title("seed 004: fitted line, minigrad (solid) vs torch (dashed)")
+    ax.set_title(f"seed 004: fitted line, {caption(runs)}")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     return save(fig, path)

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ._common import Config, Experiment, Result, STYLE, compare, draw_losses, numpy, pyplot, save
+from ._common import STYLE, Config, Experiment, Result, caption, compare, draw_losses, numpy, pyplot, save
 
 SUMMARY = "seed 003: raw w, b, manual w.data.sub_(lr*w.grad) -- and what never zeroing .grad does"
 DEFAULT_EPOCHS = 1000
@@ -107,7 +107,7 @@ def _plot_losses(all_runs: dict, path):
             ax.set_title(f"{exp.title}\n(first {exp.plot_steps} steps; the swinging goes on)",
                          fontsize=10)
         ax.set_xlabel("step")
-    fig.suptitle("seed 003 by hand: loss per step, minigrad (solid) vs torch (dashed)")
+    fig.suptitle(f"seed 003 by hand: loss per step, {caption(next(iter(all_runs.values())))}")
     return save(fig, path)
 
 
@@ -128,7 +128,8 @@ def _plot_fit(all_runs: dict, x, y, least_squares, path):
     ax.set_ylim(np.min(y) - 5, np.max(y) + 5)
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    ax.set_title("final lines (the diverged run has none); minigrad solid, torch dashed", fontsize=10)
+    ax.set_title("final lines (the diverged run has none); "
+                 f"{caption(next(iter(all_runs.values())))}", fontsize=10)
     ax.legend(fontsize=7)
     return save(fig, path)
 
@@ -156,5 +157,6 @@ def _plot_paths(all_runs: dict, x, y, least_squares, path):
         ax.set_ylabel("b")
         ax.set_title(exp.title + ("" if steps is None else f"\n(first {steps} steps)"), fontsize=10)
         ax.legend(fontsize=7)
-    fig.suptitle("path of (w, b) over the loss surface: minigrad (solid) vs torch (dashed)")
+    fig.suptitle("path of (w, b) over the loss surface: "
+                 f"{caption(next(iter(all_runs.values())))}")
     return save(fig, path)

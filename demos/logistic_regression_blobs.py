@@ -11,9 +11,23 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from ._common import (Config, Experiment, Result, accuracy, blobs, run_experiment, draw_decision_boundary,
-                      draw_loss_difference, draw_losses, logistic_regression, numpy,
-                      plot_trajectories, pyplot, save)
+from ._common import (
+    Config,
+    Experiment,
+    Result,
+    accuracy,
+    blobs,
+    caption,
+    draw_decision_boundary,
+    draw_loss_difference,
+    draw_losses,
+    logistic_regression,
+    numpy,
+    plot_trajectories,
+    pyplot,
+    run_experiment,
+    save,
+)
 
 SUMMARY = "seed 000 (main demo): two blobs, DataLoader(32, shuffle), Linear(2,1)+sigmoid, BCE, SGD"
 DEFAULT_EPOCHS = 100
@@ -54,15 +68,17 @@ def _plot_overview(runs: dict, x, y, path):
     plt = pyplot()
     fig = plt.figure(figsize=(12, 4.8))
     grid = fig.add_gridspec(2, 2, height_ratios=[3, 1.3], width_ratios=[1.2, 1])
-    ax_loss = fig.add_subplot(grid[0, 0])
+    ax_loss = fig.add_subplot(grid[0, 0] if len(runs) == 2 else grid[:, 0])
     draw_losses(ax_loss, runs, "mean batch loss per epoch", log=True)
+    ax_bottom = ax_loss
     if len(runs) == 2:
-        draw_loss_difference(fig.add_subplot(grid[1, 0], sharex=ax_loss), runs)
-    ax_loss.set_xlabel("epoch")
+        ax_bottom = fig.add_subplot(grid[1, 0], sharex=ax_loss)
+        draw_loss_difference(ax_bottom, runs)
+    ax_bottom.set_xlabel("epoch")
     ax = fig.add_subplot(grid[:, 1])
     draw_decision_boundary(ax, x, y, runs)
     acc = ", ".join(f"{e} {r.metrics['accuracy']:.3f}" for e, r in runs.items())
     ax.set_title(f"decision boundary (accuracy: {acc})", fontsize=10)
     ax.legend(fontsize=8, loc="upper right")
-    fig.suptitle("seed 000: logistic regression on two blobs, minigrad (solid) vs torch (dashed)")
+    fig.suptitle(f"seed 000: logistic regression on two blobs, {caption(runs)}")
     return save(fig, path)

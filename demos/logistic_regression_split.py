@@ -12,8 +12,22 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from ._common import (Config, Experiment, Result, accuracy, blobs, run_experiment, draw_decision_boundary,
-                      logistic_regression, numpy, plot_losses, plot_trajectories, pyplot, save)
+from ._common import (
+    Config,
+    Experiment,
+    Result,
+    accuracy,
+    blobs,
+    caption,
+    draw_decision_boundary,
+    logistic_regression,
+    numpy,
+    plot_losses,
+    plot_trajectories,
+    pyplot,
+    run_experiment,
+    save,
+)
 
 SUMMARY = "seed 002: train/test split, full-batch BCE + SGD(0.01), boundaries, classify (1, 1)"
 DEFAULT_EPOCHS = 2000  # the post's 200000 is absurd
@@ -71,5 +85,5 @@ def _plot_boundaries(runs: dict, train, test, path):
         ax.set_title(f"{name} set ({len(y)} points): accuracy {acc}", fontsize=10)
         ax.legend(fontsize=8, loc="upper left")
     verdict = ", ".join(f"{e}: {r.metrics['class of (1, 1)']}" for e, r in runs.items())
-    fig.suptitle(f"seed 002: decision boundary, minigrad (solid) vs torch (dashed); (1, 1) is {verdict}")
+    fig.suptitle(f"seed 002: decision boundary, {caption(runs)}; (1, 1) is {verdict}")
     return save(fig, path)

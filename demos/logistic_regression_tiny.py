@@ -9,8 +9,20 @@ from typing import Any
 
 import numpy as np
 
-from ._common import (STYLE, Config, Experiment, Result, draw_predictions, logistic_regression,
-                      plot_losses, plot_trajectories, pyplot, run_experiment, save)
+from ._common import (
+    STYLE,
+    Config,
+    Experiment,
+    Result,
+    caption,
+    draw_predictions,
+    logistic_regression,
+    plot_losses,
+    plot_trajectories,
+    pyplot,
+    run_experiment,
+    save,
+)
 
 SUMMARY = "seed 001: 3 points, sigmoid(Linear(1,1)), BCELoss(sum), SGD(0.01); P(class 1 | x=4)"
 DEFAULT_EPOCHS = 1000
@@ -61,7 +73,7 @@ def _plot_fit(runs: dict, path):
     ax.axhline(0.5, color="grey", linewidth=0.8, linestyle=":")
     ax.set_xlabel("x")
     ax.set_ylabel("P(y = 1)")
-    ax.set_title("seed 001: learned probability, minigrad (solid) vs torch (dashed)")
+    ax.set_title(f"seed 001: learned probability, {caption(runs)}")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     return save(fig, path)
