@@ -8,9 +8,9 @@ holds and in what order.  Loading parses that JSON, checks every node, and rebui
 listed below; nothing in the file is ever imported or called.
 
 Storable: tensors and ``nn.Parameter``s (with ``requires_grad``; the same tensor object stored
-twice comes back as one object), numpy arrays, None, bool, int, float, str, and lists, tuples,
-dicts, OrderedDicts and Counters of those (dict keys of any storable type).  That covers the
-``state_dict`` of a model, an optimizer and a learning-rate scheduler.
+twice comes back as one object), numpy arrays and scalars, None, bool, int, float, str, and lists,
+tuples, dicts, OrderedDicts and Counters of those (dict keys of any storable type).  That covers
+the ``state_dict`` of a model, an optimizer and a learning-rate scheduler.
 """
 from __future__ import annotations
 
@@ -47,8 +47,9 @@ def save(obj: Any, f: FileLike) -> None:
         np.savez(f, **arrays)
 
 
-def load(f: FileLike, map_location: Any = None) -> Any:
-    """Read back what ``save`` wrote.  ``map_location`` may only name the CPU.
+def load(f: FileLike, map_location: Any = None, *, weights_only: bool | None = None) -> Any:
+    """Read back what ``save`` wrote.  ``map_location`` may only name the CPU; ``weights_only``
+    is accepted for torch's signature and changes nothing: these files can only hold data.
 
     Raises RuntimeError, without executing anything, for a pickle (including torch.save's files)
     or any file that is not a well-formed minigrad checkpoint."""
@@ -110,11 +111,11 @@ def _encode(obj: Any, arrays: dict[str, np.ndarray], seen: dict[int, str]) -> li
             arrays[name] = obj._array
         return ["tensor", {"array": seen[id(obj)], "requires_grad": obj.requires_grad,
                            "parameter": isinstance(obj, Parameter)}]
-    if isinstance(obj, np.ndarray):
+    if isinstance(obj, (np.ndarray, np.generic)):
         _dtype.from_numpy_dtype(obj.dtype)  # numeric only: object arrays would need pickle
         name = f"a{len(arrays)}"
-        arrays[name] = obj
-        return ["ndarray", name]
+        arrays[name] = np.asarray(obj)
+        return ["ndarray" if isinstance(obj, np.ndarray) else "npscalar", name]
     for kind, cls in _MAPPINGS.items():
         if type(obj) is cls:
             return [kind, [[_encode(k, arrays, seen), _encode(v, arrays, seen)] for k, v in obj.items()]]
@@ -144,6 +145,8 @@ def _decode(node: Any, archive: Any, tensors: dict[str, Tensor]) -> Any:
         return tensors[name]
     if kind == "ndarray":
         return _array(archive, payload)
+    if kind == "npscalar":
+        return _array(archive, payload)[()]
     if kind in _SEQUENCES and isinstance(payload, list):
         return _SEQUENCES[kind](_decode(v, archive, tensors) for v in payload)
     if kind in _MAPPINGS and isinstance(payload, list):

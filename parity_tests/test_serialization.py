@@ -44,6 +44,7 @@ def test_nested_structures_and_python_values():
         "text": "héllo ✓", "array": np.arange(6, dtype=np.int32).reshape(2, 3),
         "ordered": collections.OrderedDict([("b", 1), ("a", 2)]),
         "counter": collections.Counter([5, 5, 9]), "empty": {}, "scalar": minigrad.tensor(3),
+        "np_scalar": np.float32(0.1),
     }
     loaded = round_trip(obj)
     assert list(loaded) == list(obj)
@@ -58,6 +59,7 @@ def test_nested_structures_and_python_values():
     assert loaded["counter"] == obj["counter"] and type(loaded["counter"]) is collections.Counter
     assert loaded["empty"] == {} and loaded["scalar"].item() == 3
     assert loaded["scalar"].dtype == minigrad.int64 and loaded["scalar"].shape == ()
+    assert type(loaded["np_scalar"]) is np.float32 and loaded["np_scalar"] == np.float32(0.1)
 
 
 def test_nan_survives():
@@ -76,7 +78,7 @@ def test_paths_are_written_under_their_own_name(tmp_path):
     minigrad.save({"x": minigrad.ones(2)}, path)
     assert path.exists() and list(tmp_path.iterdir()) == [path]
     assert minigrad.load(str(path))["x"].tolist() == [1.0, 1.0]
-    assert minigrad.load(path, map_location="cpu")["x"].tolist() == [1.0, 1.0]
+    assert minigrad.load(path, map_location="cpu", weights_only=True)["x"].tolist() == [1.0, 1.0]
 
 
 def test_unsupported_objects_are_refused_when_saving():
