@@ -122,7 +122,7 @@ def _plot_fit(all_runs: dict, x, y, least_squares, path):
     for color, (exp, runs) in zip(colors, all_runs.items(), strict=True):
         for engine, run in runs.items():
             p = run.trajectory[-1]
-            if np.all(np.isfinite([p["w"], p["b"]])):
+            if np.isfinite(run.losses[-1]):  # a diverged run has no line worth drawing
                 ax.plot(xs, p["w"][0] * xs + p["b"][0], label=f"{exp.title} ({engine})",
                         **{**STYLE[engine], "color": color})
     ax.set_ylim(np.min(y) - 5, np.max(y) + 5)
