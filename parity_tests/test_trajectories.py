@@ -50,31 +50,26 @@ def trajectories(name, kw, loss_name, reduction, np_dtype, steps=30):
     return runs
 
 
+# (rtol, atol) per dtype, and why:
+# float64: the same operations in the same order; left: torch's fused multiply-adds, its MKL sqrt
+#   and exp/log/tanh, its matmul's summation order, each an ulp here and there.  Measured over all
+#   112 cases: worst |difference| 2.4e-15 on parameters of size ~1.  Bound: 1e-10 relative (atol
+#   only for entries passing near zero).
+# float32 (eps 1.2e-7): every op's last-bit differences feed 30 steps, and the adaptive methods
+#   divide by sqrt(v), which can turn a tiny gradient entry's relative difference into a full
+#   step's; centered RMSprop's sqrt(v - mean**2) cancels too.  Measured worst |difference|: 1.6e-6
+#   (centered RMSprop with momentum, cross-entropy), ~13 ulps at 1; most cases stay under 1e-6.
+#   Bound: 5e-6 absolute plus 1e-5 relative.
+TOLERANCES = {np.float64: (1e-10, 1e-13), np.float32: (1e-5, 5e-6)}
+
+
+@pytest.mark.parametrize("np_dtype", [np.float64, np.float32], ids=["float64", "float32"])
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
 @pytest.mark.parametrize("loss_name", list(LOSSES))
 @pytest.mark.parametrize(("name", "kw"), CONFIGS, ids=IDS)
-def test_float64_trajectory(name, kw, loss_name, reduction):
-    # Same operations in the same order; left: torch's fused multiply-adds, its MKL sqrt and
-    # exp/log/tanh, its matmul's summation order, each an ulp here and there.  Measured over all
-    # 112 cases: worst |difference| 2.4e-15 on parameters of size ~1.  Bound: 1e-10 relative
-    # (atol only for entries passing near zero).
-    t_run, m_run = trajectories(name, kw, loss_name, reduction, np.float64)
+def test_trajectory(name, kw, loss_name, reduction, np_dtype):
+    rtol, atol = TOLERANCES[np_dtype]
+    t_run, m_run = trajectories(name, kw, loss_name, reduction, np_dtype)
     for step, (t_params, m_params) in enumerate(zip(t_run, m_run, strict=True)):
         for t, m in zip(t_params, m_params, strict=True):
-            np.testing.assert_allclose(m, t, rtol=1e-10, atol=1e-13, err_msg=f"step {step}")
-
-
-@pytest.mark.parametrize("reduction", ["mean", "sum"])
-@pytest.mark.parametrize("loss_name", list(LOSSES))
-@pytest.mark.parametrize(("name", "kw"), CONFIGS, ids=IDS)
-def test_float32_trajectory(name, kw, loss_name, reduction):
-    # float32 (eps 1.2e-7): every op's last-bit differences (matmul order, exp/log/tanh from
-    # different libraries, fused multiply-adds) feed 30 steps, and the adaptive methods divide by
-    # sqrt(v), which can turn a tiny gradient entry's relative difference into a full step's;
-    # centered RMSprop's sqrt(v - mean**2) cancels too.  Measured worst |difference|: 1.6e-6
-    # (centered RMSprop with momentum, cross-entropy), ~13 ulps at 1; most cases stay under 1e-6.
-    # Bound: 5e-6 absolute plus 1e-5 relative.
-    t_run, m_run = trajectories(name, kw, loss_name, reduction, np.float32)
-    for step, (t_params, m_params) in enumerate(zip(t_run, m_run, strict=True)):
-        for t, m in zip(t_params, m_params, strict=True):
-            np.testing.assert_allclose(m, t, rtol=1e-5, atol=5e-6, err_msg=f"step {step}")
+            np.testing.assert_allclose(m, t, rtol=rtol, atol=atol, err_msg=f"step {step}")
