@@ -476,3 +476,33 @@ def test_the_base_class_has_no_update_rule():
         w.grad = lib.ones(2)
         with pytest.raises(NotImplementedError):
             lib.optim.Optimizer([w], {"lr": 0.1}).step()
+
+
+@pytest.mark.parametrize(("name", "kw"), CONFIGS, ids=IDS)
+def test_a_torch_state_dict_loads_and_training_continues_alike(name, kw):
+    """The formats are the same: torch's optimizer state (tensors converted) resumes in minigrad
+    and the two continue on the same trajectory."""
+    rng = np.random.default_rng(6)
+    x, y = rng.standard_normal((8, 4)), rng.integers(0, 2, (8, 3)).astype(float)
+    sign = -1 if kw.get("maximize") else 1
+    t_params, _ = twins([rng.standard_normal((4, 3)), rng.standard_normal(3)], np.float64)
+    t_opt = make(name, t_params, torch, **kw)
+
+    def train(lib, params, opt):
+        for _ in range(5):
+            opt.zero_grad()
+            (sign * logistic_loss(lib, *params, lib.tensor(x), lib.tensor(y))).backward()
+            opt.step()
+
+    train(torch, t_params, t_opt)
+    m_params = [minigrad.tensor(p.detach().numpy().copy(), requires_grad=True) for p in t_params]
+    m_opt = make(name, m_params, minigrad, **kw)
+    t_state = t_opt.state_dict()
+    m_opt.load_state_dict({
+        "state": {i: {k: minigrad.tensor(v.numpy().copy()) for k, v in s.items()}
+                  for i, s in t_state["state"].items()},
+        "param_groups": t_state["param_groups"]})
+    train(torch, t_params, t_opt)
+    train(minigrad, m_params, m_opt)
+    # float64, 5 steps: as test_trajectory_float64
+    assert_close(t_params, m_params, rtol=1e-10, atol=1e-13)
