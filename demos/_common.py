@@ -147,7 +147,6 @@ class Run:
     trajectory: list[dict[str, np.ndarray]]  # parameters before training, then after each epoch
     metrics: dict[str, Any]
     state: Any
-    seconds: float
 
 
 def compare(cfg: Config, exp: Experiment, stop_when_not_finite: bool = False) -> dict[str, Run]:
@@ -156,7 +155,6 @@ def compare(cfg: Config, exp: Experiment, stop_when_not_finite: bool = False) ->
     runs = {}
     for engine in cfg.engines:
         lib = load_engine(engine, exp.submodules)
-        start = time.perf_counter()
         state = exp.setup(lib, cfg.seed)
         trajectory, losses = [exp.parameters(state)], []
         for _ in progress(range(cfg.epochs), f"{exp.title} [{engine}]"):
@@ -165,7 +163,7 @@ def compare(cfg: Config, exp: Experiment, stop_when_not_finite: bool = False) ->
             if stop_when_not_finite and not math.isfinite(losses[-1]):
                 break
         metrics = exp.evaluate(lib, state)
-        runs[engine] = Run(engine, losses, trajectory, metrics, state, time.perf_counter() - start)
+        runs[engine] = Run(engine, losses, trajectory, metrics, state)
     print(f"\n== {exp.title} ==")
     print_loss_table(runs, cfg.every)
     print_metrics(runs)
