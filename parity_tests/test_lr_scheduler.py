@@ -1,5 +1,7 @@
 """minigrad.optim.lr_scheduler against torch.optim.lr_scheduler: the learning rates every step
 (exactly: both compute the same Python floats in the same order), chaining, state_dict, errors."""
+import warnings
+
 import pytest
 import torch
 
@@ -151,3 +153,17 @@ def test_lambda_lr_needs_one_function_per_group():
     for lib in (torch, minigrad):
         with pytest.raises(ValueError, match="Expected 2 lr_lambdas, but got 3"):
             lib.optim.lr_scheduler.LambdaLR(optimizer(lib), [lambda e: 1.0] * 3)
+
+
+def test_stepping_the_scheduler_before_the_optimizer_warns():
+    for lib in (torch, minigrad):
+        opt = optimizer(lib)
+        sched = lib.optim.lr_scheduler.StepLR(opt, step_size=2)
+        with pytest.warns(UserWarning, match=r"Detected call of `lr_scheduler.step\(\)` before"):
+            sched.step()
+        opt = optimizer(lib)
+        sched = lib.optim.lr_scheduler.StepLR(opt, step_size=2)
+        opt.step()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            sched.step()

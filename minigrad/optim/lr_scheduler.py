@@ -6,8 +6,10 @@ optimizer and so that the values match torch's to the last bit.
 """
 from __future__ import annotations
 
+import functools
 import math
 import types
+import warnings
 from collections import Counter
 from typing import Any, Callable, Iterable
 
@@ -33,6 +35,7 @@ class LRScheduler:
                                    "resuming scheduler with last_epoch >= 0")
         self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        _mark_optimizer_steps(optimizer)
         self._step_count = 0
         self._is_initial = True  # the constructor's step sets epoch 0 without decaying
         self.step()
@@ -48,6 +51,11 @@ class LRScheduler:
 
     def step(self) -> None:
         """Advance one epoch and update every group's ``lr``."""
+        if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):
+            warnings.warn("Detected call of `lr_scheduler.step()` before `optimizer.step()`. You "
+                          "should call them in the opposite order: `optimizer.step()` before "
+                          "`lr_scheduler.step()`.  Failure to do this will result in skipping "
+                          "the first value of the learning rate schedule.", UserWarning, stacklevel=2)
         self._step_count += 1
         self.last_epoch += 1
         for group, lr in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
@@ -63,6 +71,22 @@ class LRScheduler:
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         self.__dict__.update(state_dict)
+
+
+def _mark_optimizer_steps(optimizer: Optimizer) -> None:
+    """Wrap ``optimizer.step`` so that it records having run (``_opt_called``): a scheduler
+    stepped before its optimizer skips the schedule's first value, and warns, as torch's does."""
+    step = optimizer.step
+    if getattr(step, "_marks_calls", False):
+        return
+
+    @functools.wraps(step)
+    def marked_step(*args: Any, **kwargs: Any) -> Any:
+        optimizer._opt_called = True
+        return step(*args, **kwargs)
+
+    marked_step._marks_calls = True
+    optimizer.step = marked_step
 
 
 class LambdaLR(LRScheduler):
