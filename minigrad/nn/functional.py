@@ -15,7 +15,6 @@ from .._tensor import Tensor
 from ..autograd.function import Function
 from ..ops import pointwise, reduction
 from ..ops.linalg import _check as _check_matmul
-from ..ops.shape import sum_to
 from .loss_functions import (_SCALAR_NAMES, binary_cross_entropy, binary_cross_entropy_with_logits,
                              cross_entropy, l1_loss, logsigmoid, mse_loss, nll_loss)
 
@@ -53,10 +52,11 @@ class Linear(Function):
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
         nx, nw, nb = ctx.needs_input_grad
-        n_out, n_in = weight.shape
         gx = grad @ weight if nx else None
-        gw = grad.reshape(-1, n_out).t() @ x.reshape(-1, n_in) if nw else None
-        gb = sum_to(grad, (n_out,)) if nb else None
+        if x.ndim != 2:  # every leading dim is a batch dim: one row per sample
+            grad, x = grad.reshape(-1, weight.shape[0]), x.reshape(-1, weight.shape[1])
+        gw = grad.t() @ x if nw else None
+        gb = grad.sum(0) if nb else None
         return gx, gw, gb
 
 

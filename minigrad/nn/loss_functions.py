@@ -20,6 +20,7 @@ from ..ops._util import operands
 from ..ops.arithmetic import _broadcast_error
 from ..ops.indexing import ScatterAdd
 from ..ops.reduction import log_softmax
+from ..ops.shape import sum_to
 
 # torch's C++ names for dtypes, which its error messages use
 _SCALAR_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int64": "Long",
@@ -47,8 +48,8 @@ def _reduction(reduction: str, size_average: Any = None, reduce: Any = None) -> 
 def _reduce(loss: np.ndarray, reduction: str) -> np.ndarray:
     """Per-element losses -> the requested reduction (the mean of nothing is nan, as torch)."""
     if reduction == "mean":  # the mean of nothing is nan, as in torch (numpy would also warn)
-        return np.mean(loss) if loss.size else np.full((), np.nan, loss.dtype)
-    return np.sum(loss) if reduction == "sum" else loss
+        return loss.mean() if loss.size else np.full((), np.nan, loss.dtype)
+    return loss.sum() if reduction == "sum" else loss
 
 
 def _reduce_tensor(loss: Tensor, reduction: str) -> Tensor:
@@ -151,14 +152,14 @@ class BinaryCrossEntropy(Function):
     """-w [y log(x) + (1 - y) log(1 - x)] for probabilities x.
 
     Each log is clamped at -100 (as torch), so x = 0 or 1 gives a large finite loss, not inf.
-    d/dx = w (x - y) / (x (1 - x)), with the denominator kept >= 1e-12;  d/dy = -w logit(x)."""
+    d/dx = w (x - y) / (x (1 - x)) (its own op, below);  d/dy = -w logit(x)."""
 
     @staticmethod
     def forward(ctx, x, y, weight, reduction):
         a, t = x._array, y._array
-        if not np.all((a >= 0) & (a <= 1)):  # also catches nan
+        if not _in_unit_interval(a):
             raise RuntimeError("all elements of input should be between 0 and 1")
-        if not np.all((t >= 0) & (t <= 1)):
+        if not _in_unit_interval(t):
             raise RuntimeError("all elements of target should be between 0 and 1")
         loss = (t - 1) * np.maximum(np.log1p(-a), -100) - t * np.maximum(np.log(a), -100)
         if weight is not None:
@@ -171,9 +172,44 @@ class BinaryCrossEntropy(Function):
     def backward(ctx, grad):
         x, y, weight = ctx.saved_tensors
         nx, ny = ctx.needs_input_grad[:2]
-        gx = grad * (x - y) / ((1 - x) * x).clamp(min=_BCE_EPS) if nx else None
-        gy = -(x / (1 - x)).log() * grad if ny else None
-        return (*_weigh(gx, gy, weight=weight, divisor=ctx.divisor), None, None)
+        gx = BinaryCrossEntropyBackward.apply(grad, x, y, weight, ctx.divisor) if nx else None
+        gy = _weigh(-(x / (1 - x)).log() * grad, weight=weight, divisor=ctx.divisor)[0] if ny else None
+        return gx, gy, None, None
+
+
+class BinaryCrossEntropyBackward(Function):
+    """dL/dx of binary cross entropy as an op of its own, as torch's binary_cross_entropy_backward:
+    g w (x - y) / max(x (1 - x), 1e-12), divided by n for 'mean'.
+
+    One numpy pass in an ordinary backward; its backward gives the second derivatives with
+    torch's formulas (which move the 1e-12 inside the denominators)."""
+
+    @staticmethod
+    def forward(ctx, grad, x, y, weight, divisor):
+        a, t = x._array, y._array
+        out = grad._array * (a - t) / np.maximum((1 - a) * a, _BCE_EPS)
+        if weight is not None:
+            out = out * weight._array
+        ctx.save_for_backward(grad, x, y, weight)
+        ctx.divisor = divisor
+        return out / divisor if divisor != 1 else out
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, x, y, weight = ctx.saved_tensors
+        n_grad, nx, ny = ctx.needs_input_grad[:3]
+        eps = 1e-12
+        d_grad = (x - y) / ((x + eps) * (1 - x + eps)) * gg if n_grad else None
+        d_x = (x * x - 2 * x * y + y) / ((x + eps) ** 2 * (1 - x + eps) ** 2) * (grad * gg) if nx else None
+        d_y = -(grad * gg) / ((1 - x) * x).clamp(min=_BCE_EPS) if ny else None
+        d_grad, d_x, d_y = _weigh(d_grad, d_x, d_y, weight=weight, divisor=ctx.divisor)
+        return sum_to(d_grad, grad.shape) if n_grad else None, d_x, d_y, None, None
+
+
+def _in_unit_interval(a: np.ndarray) -> bool:
+    """All elements in [0, 1] (nan is not).  min/max with a harmless ``initial`` also cover an
+    empty array, and are cheaper than building two boolean arrays."""
+    return bool(a.min(initial=0.5) >= 0 and a.max(initial=0.5) <= 1)
 
 
 def _expand_weight(weight: Tensor, shape: tuple, name: str = "weight") -> Tensor:
@@ -194,7 +230,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
                          reduction: str = "mean") -> Tensor:
     """Binary cross entropy between probabilities ``input`` (e.g. after sigmoid) and ``target``."""
     reduction = _reduction(reduction, size_average, reduce)
-    if target.shape != input.shape:
+    if target._array.shape != input._array.shape:
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
                          f"({input.shape}) is deprecated. Please ensure they have the same size.")
     if input._array.dtype.kind != "f":
