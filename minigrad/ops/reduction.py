@@ -306,8 +306,8 @@ def _softmax_input(input: Tensor, dim: Any, dtype: Any, name: str) -> tuple:
     if dtype is not None:
         input = input.to(dtype)
     if input._array.dtype.kind != "f":
-        raise RuntimeError(f"\"{name}_lastdim_kernel_impl\" not implemented for "
-                           f"'{_TYPE_WORD[input._array.dtype.kind]}'")
+        raise NotImplementedError(f"\"{name}_lastdim_kernel_impl\" not implemented for "
+                                  f"'{_TYPE_WORD[input._array.dtype.kind]}'")
     return input, (wrap_dim(dim, input._array.ndim) if input._array.ndim else None)
 
 
