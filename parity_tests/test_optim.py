@@ -4,6 +4,7 @@ state_dict round trips and every error the optimizers raise.
 Losses here are written by hand on raw tensors (no nn), so these tests exercise the optimizers
 and the autograd core only; test_trajectories.py repeats the trajectories with nn's losses.
 """
+import json
 import os
 import subprocess
 import sys
@@ -404,17 +405,17 @@ def test_load_state_dict_with_other_groups():
 # adaptive methods' parameters, RMSprop's momentum buffer) are allowed 2 ulps.  Each step starts
 # from torch's parameters and state, so an ulp of sqrt difference cannot accumulate.
 _RECORD_TORCH_STEPS = """
+import json
 import sys
 import numpy as np
 import torch
-from test_optim import CONFIGS, make
 torch.set_num_threads(1)
 out = {}
 for np_dtype in (np.float64, np.float32):
-    for c, (name, kw) in enumerate(CONFIGS):
+    for c, (name, kw) in enumerate(json.loads(sys.argv[2])):
         rng = np.random.default_rng(c)
         p = torch.tensor(rng.standard_normal((7, 5)).astype(np_dtype), requires_grad=True)
-        opt = make(name, [p], torch, **kw)
+        opt = getattr(torch.optim, name)([p], foreach=False, **kw)
         for step in range(10):
             key = f"{np.dtype(np_dtype).name}/{c}/{step}/"
             out[key + "p"] = p.detach().numpy().copy()
@@ -432,9 +433,9 @@ _AFTER_SQRT = {"momentum_buffer"}  # for RMSprop: it adds grad / sqrt(...)
 @pytest.fixture(scope="module")
 def torch_scalar_kernel_steps(tmp_path_factory):
     path = tmp_path_factory.mktemp("optim") / "torch_steps.npz"
-    env = dict(os.environ, ATEN_CPU_CAPABILITY="default",
-               PYTHONPATH=os.pathsep.join([os.path.dirname(__file__)] + sys.path))
-    subprocess.run([sys.executable, "-c", _RECORD_TORCH_STEPS, str(path)], env=env, check=True)
+    env = dict(os.environ, ATEN_CPU_CAPABILITY="default")
+    subprocess.run([sys.executable, "-c", _RECORD_TORCH_STEPS, str(path), json.dumps(CONFIGS)],
+                   env=env, check=True)
     return dict(np.load(path))
 
 
