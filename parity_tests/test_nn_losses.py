@@ -297,6 +297,7 @@ ERRORS = {  # name -> call(lib, F) with a bad input
     "ce long probabilities": lambda lib, F: F.cross_entropy(lib.tensor(X), lib.zeros(3, 5, dtype=lib.int64)),
     "ce probabilities + ignore_index": lambda lib, F: F.cross_entropy(lib.tensor(X), lib.rand(3, 5),
                                                                       ignore_index=1),
+    "ce integer logits": lambda lib, F: F.cross_entropy(lib.ones(3, 5, dtype=lib.int64), lib.tensor(T)),
     "ce bad weight": lambda lib, F: F.cross_entropy(lib.tensor(X), lib.tensor(T), weight=lib.ones(4)),
     "ce label_smoothing > 1": lambda lib, F: F.cross_entropy(lib.tensor(X), lib.tensor(T),
                                                              label_smoothing=1.5),
