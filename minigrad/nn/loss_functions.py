@@ -2,8 +2,9 @@
 
 Where torch has a fused kernel (mse_loss, binary_cross_entropy, binary_cross_entropy_with_logits,
 nll_loss) the loss is one ``Function``: the forward is a few lines of numpy, the backward is the
-derivative written with Tensor ops (so second derivatives work).  Where torch composes other ops
-(l1_loss, cross_entropy = log_softmax + nll_loss) so do we.
+derivative written with Tensor ops, so second derivatives work.  (binary_cross_entropy's input
+gradient is an op of its own, as in torch, whose backward is written the same way.)  Where torch
+composes other ops (l1_loss, cross_entropy = log_softmax + nll_loss) so do we.
 
 Every loss takes ``reduction``: ``'none'`` (one loss per element), ``'sum'``, or ``'mean'``.
 """
@@ -46,8 +47,8 @@ def _reduction(reduction: str, size_average: Any = None, reduce: Any = None) -> 
 
 
 def _reduce(loss: np.ndarray, reduction: str) -> np.ndarray:
-    """Per-element losses -> the requested reduction (the mean of nothing is nan, as torch)."""
-    if reduction == "mean":  # the mean of nothing is nan, as in torch (numpy would also warn)
+    """Per-element losses -> the requested reduction."""
+    if reduction == "mean":  # the mean of nothing is nan, as in torch (numpy's mean would warn)
         return loss.mean() if loss.size else np.full((), np.nan, loss.dtype)
     return loss.sum() if reduction == "sum" else loss
 
@@ -436,12 +437,12 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
         if ignore_index >= 0:
             raise RuntimeError("ignore_index is not supported for floating point target")
         return _cross_entropy_soft(input, target, weight, reduction, label_smoothing)
-    logp = log_softmax(input, class_dim)
-    nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
-    if label_smoothing <= 0.0:
-        return nll
     if label_smoothing > 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    logp = log_softmax(input, class_dim)
+    nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
+    if label_smoothing <= 0.0:  # (negative values are ignored, as by torch)
+        return nll
     # the smoothing term: -sum_c w_c log p_c per element (0 where the target is ignored)
     n_classes = input.shape[class_dim]
     shape = [1] * input.ndim
