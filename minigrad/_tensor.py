@@ -78,6 +78,7 @@ class Tensor:
                  "_hooks", "__weakref__")
     __array_priority__ = 1000  # numpy defers `ndarray + tensor` to Tensor.__radd__
     _next = ()                 # a leaf is the end of every path through the graph
+    _n_outputs = 1             # as a graph target, a leaf has one gradient slot
 
     def __init__(self, *args: Any, requires_grad: bool = False) -> None:
         """Legacy constructor ``torch.Tensor``: ``Tensor(data)`` makes a default-dtype tensor from

@@ -145,10 +145,17 @@ def _fit_shape(node, i: int, g, shape: tuple):
 
 
 def _add_to(buffers: dict, target, nr: int, g) -> None:
+    """Sum the gradients that reach the same output (or leaf) from several uses of it."""
     slot = buffers.get(target)
     if slot is None:
-        slot = buffers[target] = [None] * getattr(target, "_n_outputs", 1)
-    slot[nr] = g if slot[nr] is None else slot[nr] + g
+        slot = buffers[target] = [None] * target._n_outputs
+    prev = slot[nr]
+    if prev is None:
+        slot[nr] = g
+    elif GradMode.enabled:  # create_graph: the sum is part of the new graph
+        slot[nr] = prev + g
+    else:  # nothing to record: add the arrays (a new one: ``prev`` may be shared)
+        slot[nr] = _tensor.Tensor._make(prev._array + g._array)
 
 
 def _run_hooks(hooks, g):
