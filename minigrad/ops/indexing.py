@@ -164,8 +164,8 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
 def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """``out[i][j] = input[index[i][j]][j]`` for dim=0 (and likewise for other dims)."""
     d = wrap_dim(dim, input.ndim)
-    if index._array.dtype != np.int64:
-        raise RuntimeError("gather(): Expected dtype int64 for index")
+    if index._array.dtype not in (np.int64, np.int32):
+        raise RuntimeError("gather(): Expected dtype int32/int64 for index")
     if index.ndim != input.ndim and not (index.ndim <= 1 and input.ndim <= 1):
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
     for i, (m, n) in enumerate(zip(index.shape, input.shape)):
