@@ -175,6 +175,10 @@ def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
                                f"apart from dimension {d}")
     if input.ndim == 0:
         return input.reshape(1).gather(0, index.reshape(1)).reshape(index.shape)
+    bad = (index._array < 0) | (index._array >= input.shape[d])
+    if bad.any():  # torch: a RuntimeError (numpy's would be an IndexError)
+        raise RuntimeError(f"index {index._array[bad].flat[0]} is out of bounds for dimension {d} with size "
+                           f"{input.shape[d]}")
     return Gather.apply(input, d, index)
 
 
