@@ -193,7 +193,11 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     if not isinstance(mask, Tensor) or mask._array.dtype.kind != "b":
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
                            f"{getattr(mask, 'dtype', type(mask).__name__)}")
-    if np.broadcast_shapes(mask._array.shape, input._array.shape) != input._array.shape:
+    try:
+        fits = np.broadcast_shapes(mask._array.shape, input._array.shape) == input._array.shape
+    except ValueError:  # not broadcastable at all: numpy's error must not reach the user
+        fits = False
+    if not fits:
         raise RuntimeError(f"The size of the mask {list(mask.shape)} must be broadcastable to the "
                            f"input's size {list(input.shape)}")
     if isinstance(value, Tensor):
