@@ -4,6 +4,7 @@ Most tests run the same code twice, with ``lib`` = minigrad and ``lib`` = torch 
 and compare what comes out.  Expected numbers never come from minigrad itself: they come from
 torch, or from hand-derived math where torch is not needed.
 """
+
 from __future__ import annotations
 
 import gc
@@ -25,12 +26,14 @@ LIBS = [pytest.param(minigrad, id="minigrad"), pytest.param(torch, id="torch")]
 
 def both(fn):
     """fn(lib) for both engines, as numpy values (nested lists/tuples kept)."""
+
     def values(r):
         if isinstance(r, (list, tuple)):
             return type(r)(values(x) for x in r)
         if isinstance(r, (minigrad.Tensor, torch.Tensor)):
             return np.array(r.detach().numpy() if isinstance(r, torch.Tensor) else r.detach()._array)
         return r
+
     return values(fn(minigrad)), values(fn(torch))
 
 
@@ -61,11 +64,13 @@ def test_100k_op_chain_backpropagates():
 def test_dropping_a_100k_op_chain_does_not_crash():
     """Freeing a long chain must not blow the C stack (a crash would kill the interpreter, so
     it runs in a subprocess)."""
-    code = ("import minigrad, gc\n"
-            "x = minigrad.tensor(1.0, requires_grad=True)\n"
-            "y = x\n"
-            "for _ in range(100_000):\n    y = y + 1.0\n"
-            "del y\ngc.collect()\nprint('ok')\n")
+    code = (
+        "import minigrad, gc\n"
+        "x = minigrad.tensor(1.0, requires_grad=True)\n"
+        "y = x\n"
+        "for _ in range(100_000):\n    y = y + 1.0\n"
+        "del y\ngc.collect()\nprint('ok')\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
 
@@ -88,6 +93,7 @@ def test_retain_graph_allows_a_second_backward_and_accumulates():
         first = x.grad.clone()
         y.backward()
         return first, x.grad
+
     assert_same(*both(run))
 
 
@@ -95,7 +101,7 @@ def test_saved_tensors_are_released_after_backward():
     """Without retain_graph, backward frees what the nodes saved: an intermediate that only the
     graph still holds dies, and the node refuses to hand it out again."""
     x = minigrad.tensor([1.0, 2.0], requires_grad=True)
-    t = x * 2.0                      # saved by sin's node
+    t = x * 2.0  # saved by sin's node
     ref = weakref.ref(t)
     z = t.sin()
     del t
@@ -124,8 +130,8 @@ def test_retain_graph_keeps_saved_tensors():
 def test_modifying_a_saved_tensor_then_backward_raises(lib):
     x = lib.tensor([1.0, 2.0], requires_grad=True)
     a = x * 1.0
-    b = a.sin()          # saves a
-    a.mul_(2)            # bumps a's version
+    b = a.sin()  # saves a
+    a.mul_(2)  # bumps a's version
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         b.sum().backward()
 
@@ -133,7 +139,7 @@ def test_modifying_a_saved_tensor_then_backward_raises(lib):
 @pytest.mark.parametrize("lib", LIBS)
 def test_modifying_a_saved_output_then_backward_raises(lib):
     x = lib.tensor([1.0, 2.0], requires_grad=True)
-    y = x.exp()          # saves its output
+    y = x.exp()  # saves its output
     y.add_(1)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         y.sum().backward()
@@ -160,11 +166,12 @@ def test_inplace_on_non_leaf_is_differentiated():
     def run(lib):
         x = lib.tensor([1.0, -2.0, 3.0], requires_grad=True)
         y = x * 2
-        y.mul_(3)        # recorded in place: y = 6x
-        y.add_(x * x)    # y = 6x + x^2
-        y[0] = 5.0       # overwritten: no gradient from x[0]
+        y.mul_(3)  # recorded in place: y = 6x
+        y.add_(x * x)  # y = 6x + x^2
+        y[0] = 5.0  # overwritten: no gradient from x[0]
         y.sum().backward()
         return y, x.grad, y._version
+
     assert_same(*both(run))
 
 
@@ -175,11 +182,12 @@ def test_hooks_on_leaf_and_non_leaf():
         seen = []
         x.register_hook(lambda g: seen.append(g.clone()))
         y = x * x
-        handle = y.register_hook(lambda g: g * 10)   # replaces the gradient flowing back
+        handle = y.register_hook(lambda g: g * 10)  # replaces the gradient flowing back
         y.retain_grad()
         (y * 3).sum().backward()
         handle.remove()
         return x.grad, y.grad, seen[0], y.retains_grad, x.is_leaf, y.is_leaf
+
     assert_same(*both(run))
 
 
@@ -189,11 +197,12 @@ def test_detach_shares_storage_and_cuts_the_graph():
         y = x * 2
         d = y.detach()
         return d.requires_grad, d.grad_fn is None, (d + x).sum().grad_fn is not None
+
     assert_same(*both(run))
     x = minigrad.tensor([1.0, 2.0])
     d = x.detach()
     d[0] = 7.0
-    assert x[0].item() == 7.0   # as torch: same storage
+    assert x[0].item() == 7.0  # as torch: same storage
 
 
 # ----- grad modes ---------------------------------------------------------------------------------
@@ -247,22 +256,24 @@ def test_hessian_vector_products_match_torch():
 
     def run(lib):
         x = lib.tensor(xs, requires_grad=True)
-        y = (x.sin() * x.exp()).sum() + (x ** 3).prod() + x.softmax(0).log().sum()
-        g, = lib.autograd.grad(y, x, create_graph=True)
-        hv, = lib.autograd.grad((g * lib.tensor(v)).sum(), x)
+        y = (x.sin() * x.exp()).sum() + (x**3).prod() + x.softmax(0).log().sum()
+        (g,) = lib.autograd.grad(y, x, create_graph=True)
+        (hv,) = lib.autograd.grad((g * lib.tensor(v)).sum(), x)
         return g, hv
+
     assert_same(*both(run))
 
 
 def test_create_graph_backward_gives_second_derivatives():
     def run(lib):
         x = lib.tensor([0.5, -1.5], dtype=lib.float64, requires_grad=True)
-        y = (x ** 4).sum()
+        y = (x**4).sum()
         y.backward(create_graph=True)
         g = x.grad
         x.grad = None
         g.sum().backward()
         return g, x.grad  # 4x^3 and 12x^2
+
     mg, t = both(run)
     assert_same(mg, t)
 
@@ -278,9 +289,10 @@ def _cube_function(lib):
 
         @staticmethod
         def backward(ctx, grad):
-            x, = ctx.saved_tensors
+            (x,) = ctx.saved_tensors
             assert ctx.needs_input_grad == (True, False)
             return grad * 3 * x * x * ctx.scale, None
+
     return Cube
 
 
@@ -288,9 +300,10 @@ def test_custom_function_forward_backward_and_double_backward():
     def run(lib):
         x = lib.tensor([1.0, -2.0], dtype=lib.float64, requires_grad=True)
         y = _cube_function(lib).apply(x, 2.0)
-        g, = lib.autograd.grad(y.sum(), x, create_graph=True)
-        h, = lib.autograd.grad(g.sum(), x)
+        (g,) = lib.autograd.grad(y.sum(), x, create_graph=True)
+        (h,) = lib.autograd.grad(g.sum(), x)
         return y, g, h, y.grad_fn is not None
+
     assert_same(*both(run))
 
 
@@ -306,14 +319,16 @@ def test_custom_function_mark_non_differentiable():
 
             @staticmethod
             def backward(ctx, gv, gi):
-                idx, = ctx.saved_tensors
+                (idx,) = ctx.saved_tensors
                 out = lib.zeros_like(gv)
                 out[idx] = gv
                 return out
+
         x = lib.tensor([3.0, 1.0, 2.0], requires_grad=True)
         v, i = SortWithIndex.apply(x)
         (v * lib.tensor([1.0, 10.0, 100.0])).sum().backward()
         return v, i, i.requires_grad, x.grad
+
     assert_same(*both(run))
 
 
@@ -328,6 +343,7 @@ def test_gradient_accumulates_across_backward_calls():
         (w * 3).sum().backward()
         (w * w).sum().backward()
         return w.grad  # 3 + 2w
+
     assert_same(*both(run))
 
 
@@ -345,8 +361,13 @@ def _operand(lib, kind, dtype, value):
 
 
 @pytest.mark.parametrize("left", DTYPES)
-@pytest.mark.parametrize("right", [("tensor", d, None) for d in DTYPES] + [("0-d", d, None) for d in DTYPES]
-                         + [("scalar", None, s) for s in SCALARS], ids=str)
+@pytest.mark.parametrize(
+    "right",
+    [("tensor", d, None) for d in DTYPES]
+    + [("0-d", d, None) for d in DTYPES]
+    + [("scalar", None, s) for s in SCALARS],
+    ids=str,
+)
 def test_dtype_promotion_matches_torch(left, right):
     kind, dtype, value = right
     for op in ("add", "mul"):
@@ -439,6 +460,7 @@ def test_repr_matches_torch(make):
 # ----- the seed tutorials' autograd code, run as `import minigrad as torch` ---------------------------
 def test_seed_f_equals_xyz():
     """Seed 004: f = x*y*z at (2, 3, 4) has gradients (12, 8, 6)."""
+
     def run(lib):
         x = lib.tensor(2.0, requires_grad=True)
         y = lib.tensor(3.0, requires_grad=True)
@@ -446,6 +468,7 @@ def test_seed_f_equals_xyz():
         f = x * y * z
         f.backward()
         return f, x.grad, y.grad, z.grad
+
     mg, t = both(run)
     assert_same(mg, t)
     assert [float(g) for g in mg[1:]] == [12.0, 8.0, 6.0]
@@ -455,7 +478,7 @@ def test_seed_manual_sgd_linear_regression():
     """Seed 003: y = 2x + 5 + noise, raw w and b, loss 0.5*(y - y_hat)^2, ``w.data.sub_(lr * w.grad)``
     (the post never zeroes the gradients; neither do we).  Same data in both engines."""
     rng = np.random.default_rng(10)
-    xs = (rng.random((20, 1)) * 10)
+    xs = rng.random((20, 1)) * 10
     ys = 2 * xs + 5 + rng.standard_normal((20, 1))
 
     def run(torch):  # the seed's code, with `torch` being either engine
@@ -474,6 +497,7 @@ def test_seed_manual_sgd_linear_regression():
             w.data.sub_(lr * w.grad)
             losses.append(loss.item())
         return w, b, np.array(losses, dtype=np.float32)
+
     (mw, mb, ml), (tw, tb, tl) = both(run)
     # float32, 30 steps of undamped accumulation: reductions may round differently (see
     # test_demos' docstring); relative 1e-5 bounds that drift

@@ -1,0 +1,182 @@
+"""Extreme inputs: sigmoid, log, exp, softmax / log_softmax, var, BCE, BCEWithLogits and CE give
+torch's values (inf and nan included) and their gradients, and numpy never warns (every minigrad
+call here runs with warnings as errors and numpy set to raise on any floating-point event)."""
+
+from __future__ import annotations
+
+import importlib
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import minigrad
+from minigrad.testing import assert_close
+
+from . import record
+
+DTYPES = [pytest.param(np.float32, id="float32"), pytest.param(np.float64, id="float64")]
+
+
+def _extremes(dtype):
+    info = np.finfo(dtype)
+    return np.array(
+        [
+            -np.inf,
+            -info.max,
+            -1e4,
+            -710.0,
+            -104.0,
+            -88.8,
+            -20.0,
+            -1.0,
+            -info.tiny,
+            -0.0,
+            0.0,
+            float(info.smallest_subnormal),
+            info.tiny,
+            1e-30,
+            1.0,
+            20.0,
+            88.8,
+            104.0,
+            710.0,
+            1e4,
+            info.max,
+            np.inf,
+            np.nan,
+        ],
+        dtype=dtype,
+    )
+
+
+def F(lib):
+    return importlib.import_module(lib.__name__ + ".nn.functional")
+
+
+def _run(lib, fn, arrays, grad_of):
+    """fn's value and the gradients of sum(value * w) w.r.t. the arrays listed in grad_of."""
+    ts = [lib.tensor(a.copy(), requires_grad=(i in grad_of)) for i, a in enumerate(arrays)]
+    out = fn(lib, *ts)
+    w = np.linspace(0.5, 1.5, max(out.numel(), 1)).reshape(tuple(out.shape)).astype(arrays[0].dtype)
+    grads = []
+    if grad_of and out.requires_grad:
+        grads = lib.autograd.grad((out * lib.tensor(w)).sum(), [ts[i] for i in grad_of], allow_unused=True)
+    values = lambda t: None if t is None else (t.detach().numpy() if lib is torch else t.detach()._array)  # noqa: E731
+    return values(out), [values(g) for g in grads]
+
+
+def check(fn, *arrays, grad_of=(0,)):
+    expected = _run(torch, fn, arrays, grad_of)
+    with warnings.catch_warnings(), np.errstate(all="raise"):
+        warnings.simplefilter("error")
+        actual = _run(minigrad, fn, arrays, grad_of)
+    assert_close(actual[0], expected[0], msg="value")
+    for i, (a, e) in enumerate(zip(actual[1], expected[1], strict=True)):
+        assert_close(a, e, msg=f"gradient of input {grad_of[i]}")
+    record("numerics cases")
+
+
+UNARY = {
+    "sigmoid": lambda lib, x: lib.sigmoid(x),
+    "F.sigmoid": lambda lib, x: F(lib).sigmoid(x),
+    "logsigmoid": lambda lib, x: F(lib).logsigmoid(x),
+    "log": lambda lib, x: lib.log(x),
+    "log1p": lambda lib, x: lib.log1p(x),
+    "exp": lambda lib, x: lib.exp(x),
+    "tanh": lambda lib, x: lib.tanh(x),
+    "sqrt": lambda lib, x: lib.sqrt(x),
+    "relu": lambda lib, x: lib.relu(x),
+    "softmax over one row": lambda lib, x: lib.softmax(x, 0),
+    "log_softmax over one row": lambda lib, x: lib.log_softmax(x, 0),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", list(UNARY))
+def test_unary_at_extremes(name, dtype):
+    values = _extremes(dtype)
+    if "softmax" in name:  # one row mixing everything is all-nan in both; test element by element
+        for v in values:
+            check(UNARY[name], np.array([v, 0.0, 1.0], dtype=dtype))
+        return
+    check(UNARY[name], values)
+
+
+SOFTMAX_ROWS = [
+    [1e4, 0.0, -1e4],
+    [-1e4, -1e4, -1e4],
+    [np.inf, 0.0, 1.0],
+    [-np.inf, 0.0, 1.0],
+    [-np.inf, -np.inf, 0.0],
+    [-np.inf, -np.inf, -np.inf],
+    [np.nan, 1.0, 2.0],
+    [88.0, 89.0, 90.0],
+    [710.0, 0.0, 0.0],
+]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("fn", ["softmax", "log_softmax", "logsumexp"])
+def test_softmax_family_rows(fn, dtype):
+    rows = np.array(SOFTMAX_ROWS, dtype=dtype)
+    for dim in (0, 1):
+        check(lambda lib, x, d=dim: getattr(lib, fn)(x, d), rows)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_var_with_too_few_elements(dtype):
+    """n <= correction: var divides by zero (nan or inf), as torch; torch's own warning is
+    not numpy's, and minigrad must not warn at all."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # torch's "degrees of freedom is <= 0"
+        check(lambda lib, x: x.var(correction=2), np.array([1.0, 2.0], dtype=dtype), grad_of=())
+        check(lambda lib, x: x.var(), np.array([3.0], dtype=dtype), grad_of=())
+        check(lambda lib, x: x.var(0), np.zeros((0, 2), dtype=dtype), grad_of=())
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_bce_at_extremes(dtype, reduction):
+    """torch clamps log(p) at -100, so p = 0 or 1 gives a finite loss and gradient."""
+    tiny = np.finfo(dtype).tiny
+    p = np.array([0.0, 1.0, 0.0, 1.0, tiny, 1 - np.finfo(dtype).epsneg, 1e-30, 0.5], dtype=dtype)
+    y = np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.5], dtype=dtype)
+    check(lambda lib, a, b: F(lib).binary_cross_entropy(a, b, reduction=reduction), p, y, grad_of=(0, 1))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_bce_with_logits_at_extremes(dtype, reduction):
+    x = _extremes(dtype)
+    y = np.resize(np.array([0.0, 1.0, 0.5], dtype=dtype), x.shape)
+    check(
+        lambda lib, a, b: F(lib).binary_cross_entropy_with_logits(a, b, reduction=reduction),
+        x,
+        y,
+        grad_of=(0, 1),
+    )
+    pw = np.full(x.shape, 3.0, dtype=dtype)
+    check(
+        lambda lib, a, b: F(lib).binary_cross_entropy_with_logits(a, b, pos_weight=lib.tensor(pw)),
+        x,
+        y,
+        grad_of=(0, 1),
+    )
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_cross_entropy_at_extremes(dtype, reduction):
+    rows = np.array(SOFTMAX_ROWS, dtype=dtype)
+    target = np.array([0, 1, 2, 0, 2, 1, 1, 2, 0])
+    check(lambda lib, x: F(lib).cross_entropy(x, lib.tensor(target), reduction=reduction), rows)
+    check(
+        lambda lib, x: F(lib).cross_entropy(x, lib.tensor(target), reduction=reduction, label_smoothing=0.1),
+        rows,
+    )
+    check(
+        lambda lib, x: F(lib).nll_loss(F(lib).log_softmax(x, 1), lib.tensor(target), reduction=reduction),
+        rows,
+    )
