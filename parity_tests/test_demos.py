@@ -179,3 +179,24 @@ def test_inside_backprop(tmp_path, capsys):
     assert "SigmoidBackward" in out and "local derivative" in out
     assert (tmp_path / "graph.dot").read_text().startswith("digraph")
     _check_plots(result, 2 if viz.graphviz_available() else 1)
+
+
+def test_engines_see_the_same_batches_in_the_same_order():
+    """The runs need no weight copying: the same seed gives torch's initial weights and torch's
+    DataLoader shuffle order in minigrad (compared exactly, two epochs)."""
+    from demos._common import load_engine
+    from demos.logistic_regression_blobs import BlobsLogisticRegression
+    exp = BlobsLogisticRegression()
+    seen = {}
+    for engine in ("minigrad", "torch"):
+        state = exp.setup(load_engine(engine), seed=42)
+        batches = [np.concatenate([xb.numpy(), yb.numpy()], axis=1) for _ in range(2)
+                   for xb, yb in state.batches]
+        seen[engine] = (exp.parameters(state), batches)
+    (params_m, batches_m), (params_t, batches_t) = seen["minigrad"], seen["torch"]
+    for name in params_t:
+        np.testing.assert_array_equal(params_m[name], params_t[name])
+    assert len(batches_m) == len(batches_t) == 64
+    for bm, bt in zip(batches_m, batches_t, strict=True):
+        np.testing.assert_array_equal(bm, bt)
+    assert not np.array_equal(batches_t[0], batches_t[32])  # the two epochs are shuffled differently
