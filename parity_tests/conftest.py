@@ -26,3 +26,18 @@ settings.load_profile(os.environ.get("MINIGRAD_HYPOTHESIS_PROFILE", "ci"))
 # The reference runs single-threaded: the suite's tensors are tiny, and two-thread BLAS calls on
 # these 2-core machines stall at random.  Results are identical either way.
 torch.set_num_threads(1)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print what the parity suite checked: ops, hypothesis examples, trajectories (counted by
+    ``parity_tests.record``; the parametrized trajectory tests count one per passed test)."""
+    from . import EXAMPLES, OPS_CHECKED
+    passed = terminalreporter.stats.get("passed", [])
+    trajectories = sum(1 for r in passed if "test_trajectories.py" in r.nodeid) + EXAMPLES["trajectories"]
+    if not EXAMPLES and not trajectories:
+        return
+    terminalreporter.section("parity checked")
+    terminalreporter.write_line(f"registry ops checked against torch: {len(OPS_CHECKED)}")
+    for kind, n in sorted(EXAMPLES.items()):
+        terminalreporter.write_line(f"{kind}: {n}")
+    terminalreporter.write_line(f"optimizer trajectories compared step by step: {trajectories}")
