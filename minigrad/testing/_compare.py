@@ -69,7 +69,8 @@ def assert_close(
     with np.errstate(all="ignore"):  # inf - inf is nan; handled below
         diff = np.abs(a64 - e64)
         allowed = atol + rtol * np.abs(e64)
-        ok = diff <= allowed
+        # only finite pairs get a tolerance; infinities must match exactly (next line)
+        ok = (diff <= allowed) & np.isfinite(a64) & np.isfinite(e64)
     both_nan = np.isnan(a64) & np.isnan(e64)
     ok |= a64 == e64  # equal infinities
     if equal_nan:
@@ -86,8 +87,9 @@ def assert_close(
     raise AssertionError(
         f"{prefix}Tensor-likes are not close!\n\n"
         f"Mismatched elements: {n_bad} / {n} ({100.0 * n_bad / n:.1f}%)\n"
-        f"Greatest absolute difference: {diff[worst]} at index {tuple(int(i) for i in worst)} "
-        f"(actual {a64[worst]!r}, expected {e64[worst]!r}; up to {allowed[worst]} allowed)\n"
-        f"Relative difference there: {rel}\n"
+        f"Greatest absolute difference: {float(diff[worst])} at index {tuple(int(i) for i in worst)} "
+        f"(actual {float(a64[worst])!r}, expected {float(e64[worst])!r}; "
+        f"up to {float(allowed[worst]):.3g} allowed)\n"
+        f"Relative difference there: {float(rel)}\n"
         f"(rtol={rtol}, atol={atol})"
     )
