@@ -442,3 +442,32 @@ def test_dropout_masks_like_torch_after_the_same_seed():
         nn.Dropout(1.5)
     with pytest.raises(ValueError):
         torch.nn.Dropout(1.5)
+
+
+@pytest.mark.parametrize("case", ["dtypes", "dtypes without bias", "input dtype", "shapes", "bias size",
+                                  "0-d input", "1-D weight", "bias dtype"])
+def test_linear_errors_are_torchs(case):
+    def call(lib):
+        x, w, b = lib.ones(2, 3), lib.ones(5, 3), lib.ones(5)
+        if case == "dtypes":
+            w = w.double()
+        elif case == "dtypes without bias":
+            w, b = w.double(), None
+        elif case == "input dtype":
+            x = x.double()
+        elif case == "shapes":
+            w = lib.ones(5, 4)
+        elif case == "bias size":
+            b = lib.ones(4)
+        elif case == "0-d input":
+            x = lib.tensor(1.0)
+        elif case == "1-D weight":
+            w = lib.ones(3)
+        elif case == "bias dtype":
+            b = b.double()
+        return lib.nn.functional.linear(x, w, b)
+    with pytest.raises(Exception) as t_err:
+        call(torch)
+    with pytest.raises(Exception) as m_err:
+        call(minigrad)
+    assert type(m_err.value) is type(t_err.value) and str(m_err.value) == str(t_err.value)

@@ -67,21 +67,29 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
                            f"{weight.ndim}D")
     if weight._array.ndim != 2:
         raise RuntimeError(f"mat2 must be a matrix, got {weight.ndim}-D tensor")
-    if input._array.dtype != weight._array.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {input.dtype.name} "
-                           f"!= {weight.dtype.name}")
     if bias is not None:
-        if bias._array.dtype != weight._array.dtype:
-            raise RuntimeError(f"self and mat2 must have the same dtype, but got "
-                               f"{_SCALAR_NAMES[bias.dtype.name]} and "
-                               f"{_SCALAR_NAMES[weight.dtype.name]}")
+        _same_dtype("self", bias, weight)  # torch's addmm(bias, input, weight.T) checks these first
+        _same_dtype("mat1", input, weight)
         if bias._array.shape not in ((), (1,), weight._array.shape[:1]):
             out_shape = [*input.shape[:-1], weight.shape[0]]
             raise RuntimeError(f"The expanded size of the tensor ({weight.shape[0]}) must match the "
                                f"existing size ({bias.shape[-1]}) at non-singleton dimension "
                                f"{len(out_shape) - 1}.  Target sizes: {out_shape}.  Tensor sizes: "
                                f"{list(bias.shape)}")
+    elif input._array.dtype != weight._array.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_C_TYPES.get(input.dtype.name, input.dtype.name)} != "
+                           f"{_C_TYPES.get(weight.dtype.name, weight.dtype.name)}")
     return Linear.apply(input, weight, bias)
+
+
+_C_TYPES = {"float32": "float", "float64": "double", "float16": "c10::Half"}  # C++ names torch prints
+
+
+def _same_dtype(name: str, a: Tensor, weight: Tensor) -> None:
+    if a._array.dtype != weight._array.dtype:
+        raise RuntimeError(f"{name} and mat2 must have the same dtype, but got "
+                           f"{_SCALAR_NAMES[a.dtype.name]} and {_SCALAR_NAMES[weight.dtype.name]}")
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
