@@ -65,6 +65,20 @@ def test_repr_is_torchs(kind):
     assert repr(build(minigrad, kind)) == repr(build(torch, kind))
 
 
+def test_repr_with_multiline_extra_repr_and_children():
+    def make(lib):
+        class Custom(lib.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.inner = lib.nn.Sequential(lib.nn.Linear(1, 2), lib.nn.ModuleList([lib.nn.ReLU()] * 2))
+
+            def extra_repr(self):
+                return "alpha=1\nbeta=2"
+
+        return lib.nn.Sequential(Custom(), lib.nn.Identity(), lib.nn.ReLU(inplace=True))
+    assert repr(make(minigrad)) == repr(make(torch))
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_everything_listed_in_torchs_order(kind):
     m, t = build(minigrad, kind), build(torch, kind)
