@@ -324,12 +324,15 @@ ERRORS = {  # name -> call(lib, F) with a bad input
                                                                                 lib.tensor([0, 1])),
     "bce-logits long input": lambda lib, F: F.binary_cross_entropy_with_logits(lib.tensor([0, 1]),
                                                                                lib.zeros(2)),
+    "bce-logits bad pos_weight": lambda lib, F: F.binary_cross_entropy_with_logits(
+        lib.zeros(2, 3), lib.zeros(2, 3), pos_weight=lib.ones(2)),
     "mse long": lambda lib, F: F.mse_loss(lib.tensor([1, 2]), lib.tensor([1, 2])),
     "mse no broadcast": lambda lib, F: F.mse_loss(lib.zeros(3), lib.zeros(1, 2)),
     "weighted mse size": lambda lib, F: F.mse_loss(lib.zeros(3), lib.zeros(3), weight=lib.ones(2)),
 }
 # messages that name things differently (torch's internal kernel/broadcast wording); class only
-CLASS_ONLY = {"ce 5-d target", "bce weight too big", "mse no broadcast", "ce spatial target"}
+CLASS_ONLY = {"ce 5-d target", "bce weight too big", "mse no broadcast", "ce spatial target",
+              "bce-logits bad pos_weight"}
 
 
 @pytest.mark.parametrize("name", list(ERRORS))
