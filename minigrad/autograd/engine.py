@@ -193,6 +193,23 @@ def _accumulate(leaf, g, create_graph: bool) -> None:
         leaf.grad._vc[0] += 1
 
 
+def zero_grads(params, set_to_none: bool = True) -> None:
+    """Forget accumulated gradients (``Module.zero_grad`` and ``Optimizer.zero_grad``): set them to
+    None, or cut the existing gradient tensors from any graph and fill them with zeros in place
+    (so references to them see the zeros)."""
+    for p in params:
+        if p.grad is None:
+            continue
+        if set_to_none:
+            p.grad = None
+        else:
+            if p.grad.grad_fn is not None:
+                p.grad.detach_()
+            else:
+                p.grad.requires_grad_(False)
+            p.grad.zero_()
+
+
 def register_retain(t) -> None:
     node = t.grad_fn
     if node._retained is None:

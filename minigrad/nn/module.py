@@ -13,10 +13,11 @@ Calling a module runs its ``forward`` (plus any forward hooks).
 from __future__ import annotations
 
 from collections import OrderedDict, namedtuple
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from .. import _dtype
 from .._tensor import Tensor, _RemovableHandle, device
+from ..autograd.engine import zero_grads
 from ..autograd.grad_mode import no_grad
 from .parameter import Parameter
 
@@ -39,22 +40,6 @@ def _typename(obj: Any) -> str:
         return obj.type()
     cls = obj if isinstance(obj, type) else type(obj)
     return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
-
-
-def zero_grads(params: Iterable[Tensor], set_to_none: bool = True) -> None:
-    """Forget the gradients of ``params`` (what ``Module.zero_grad`` and ``Optimizer.zero_grad``
-    do): set them to None, or detach them from any graph and fill them with zeros in place."""
-    for p in params:
-        if p.grad is None:
-            continue
-        if set_to_none:
-            p.grad = None
-        else:
-            if p.grad.grad_fn is not None:
-                p.grad.detach_()
-            else:
-                p.grad.requires_grad_(False)
-            p.grad.zero_()
 
 
 def _addindent(text: str, spaces: int) -> str:

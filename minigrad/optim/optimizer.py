@@ -26,6 +26,7 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
+from ..autograd.engine import zero_grads
 from ..autograd.grad_mode import enable_grad
 
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]] | Iterable[tuple[str, Tensor]]
@@ -172,22 +173,6 @@ class Optimizer:
                 if key != "params":
                     text += f"    {key}: {group[key]}\n"
         return text + ")"
-
-
-def zero_grads(params: Iterable[Tensor], set_to_none: bool = True) -> None:
-    """torch's ``zero_grad`` for these tensors: ``grad = None``, or the existing gradient tensor
-    cut from any graph and filled with zeros (so references to it see the zeros)."""
-    for p in params:
-        if p.grad is None:
-            continue
-        if set_to_none:
-            p.grad = None
-        else:
-            if p.grad.grad_fn is not None:
-                p.grad.detach_()
-            else:
-                p.grad.requires_grad_(False)
-            p.grad.zero_()
 
 
 def _cast_buffer(value: Any, p: Tensor, key: str) -> Any:
