@@ -66,6 +66,19 @@ def _detect_capability() -> str:
 _CAPABILITY = _detect_capability()
 
 
+def _cpu_is_intel() -> bool:
+    """True on an Intel CPU, where torch's MKL build takes its own scalar-p bernoulli path."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            return any(ln.startswith("vendor_id") and "GenuineIntel" in ln for ln in f)
+    except OSError:
+        return "intel" in platform.processor().lower()
+
+
+# Whether scalar-p bernoulli (dropout masks) can match torch on this machine; see the module doc.
+SCALAR_BERNOULLI_MATCHES_TORCH = not _cpu_is_intel()
+
+
 # ------------------------------------------------------------------------------------------------
 # Generator
 # ------------------------------------------------------------------------------------------------

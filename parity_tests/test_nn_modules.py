@@ -435,6 +435,9 @@ def test_softmax_without_dim_warns_and_guesses_like_torch():
     assert np.allclose(y.numpy(), ty.numpy(), rtol=1e-12)
 
 
+@pytest.mark.skipif(not minigrad.random.SCALAR_BERNOULLI_MATCHES_TORCH,
+                    reason="on Intel CPUs torch draws dropout masks from an MKL stream (documented in "
+                    "minigrad.random)")
 def test_dropout_masks_like_torch_after_the_same_seed():
     """torch's CPU dropout: bernoulli_(1 - p) noise, divided by 1 - p, multiplied in.  (torch's
     bernoulli with a scalar p takes an MKL path on Intel CPUs only; see minigrad.random.)"""

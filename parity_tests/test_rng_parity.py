@@ -31,6 +31,11 @@ shapes = st.one_of(sizes.map(lambda n: (n,)),
                    st.lists(st.integers(0, 9), min_size=0, max_size=3).map(tuple))
 finite = st.floats(-1e4, 1e4, allow_nan=False, allow_subnormal=False)
 
+# On Intel CPUs torch's MKL build draws scalar-p bernoulli (dropout masks) from an MKL stream that
+# minigrad does not reproduce (documented in minigrad.random); there those comparisons cannot hold.
+scalar_bernoulli = pytest.mark.skipif(not R.SCALAR_BERNOULLI_MATCHES_TORCH,
+                                      reason="torch uses MKL's bernoulli stream on Intel CPUs")
+
 
 def pair(seed):
     return R.Generator().manual_seed(seed), torch.Generator().manual_seed(seed)
@@ -217,6 +222,7 @@ def test_randperm_kernel(seed, n, dtype):
     in_lockstep(g, tg)
 
 
+@scalar_bernoulli
 @given(seed=seeds, shape=shapes, p=st.one_of(st.sampled_from([0.0, 1.0, 0.5]), st.floats(0, 1)),
        dtype=st.sampled_from(FLOATS + [np.dtype(np.bool_), np.dtype(np.int64), np.dtype(np.uint8)]))
 def test_bernoulli_scalar_kernel(seed, shape, p, dtype):
@@ -238,7 +244,8 @@ def test_bernoulli_tensor_kernel(seed, shape, pdtype, data):
 
 
 # one step of a mixed program: (kind, size, dtype index, a parameter)
-steps = st.tuples(st.sampled_from(["rand", "uniform", "randn", "normal", "randint", "random", "randperm", "bern"]),
+KINDS = ["rand", "uniform", "randn", "normal", "randint", "random", "randperm"]
+steps = st.tuples(st.sampled_from(KINDS + ["bern"] if R.SCALAR_BERNOULLI_MATCHES_TORCH else KINDS),
                   st.sampled_from([0, 1, 3, 15, 16, 17, 40]), st.integers(0, 1), st.floats(0.05, 0.95))
 
 
@@ -285,6 +292,7 @@ def test_linear_init_recipe(seed, fan_in, fan_out):
     same(R.uniform_array((fan_out,), -b, b, np.float32), lin.bias.detach())
 
 
+@scalar_bernoulli
 @given(seed=seeds, shape=shapes, p=st.floats(0.01, 0.99))
 def test_dropout_recipe(seed, shape, p):
     """F.dropout on CPU: noise = bernoulli_(1 - p) on an input-dtype tensor, noise / (1 - p), x * noise."""
@@ -377,6 +385,7 @@ def test_seed_tutorial_normal():
     same(tnp(R.normal(2 * minigrad.ones(100, 2), 1)), torch.normal(2 * torch.ones(100, 2), 1))
 
 
+@scalar_bernoulli
 @given(seed=seeds, n=sizes, shape=shapes, p=st.floats(0, 1))
 def test_randperm_bernoulli_tensor_api(seed, n, shape, p):
     import minigrad
