@@ -92,13 +92,13 @@ class Function:
             if type(entry) is _SavedOutput:
                 t = _tensor.Tensor._make(entry.array, requires_grad=True)
                 t.grad_fn, t._output_nr, t._vc = self, entry.output_nr, entry.vc
-                vc, version, where = entry.vc, entry.version, f"output {entry.output_nr} of {self.name()}"
+                vc, version = entry.vc, entry.version
             else:
                 t, version = entry
                 vc = t._vc
+            if vc[0] != version:
                 where = (f"output {t._output_nr} of {t.grad_fn.name()}" if t.grad_fn is not None
                          else "a leaf tensor")
-            if vc[0] != version:
                 raise RuntimeError(
                     "one of the variables needed for gradient computation has been modified by an "
                     f"inplace operation: [{t.dtype} {list(t.shape)}], which is {where}, is at version "
@@ -147,7 +147,7 @@ class Function:
         finally:
             GradMode.enabled = grad_mode
             errstate_var.reset(token)
-        out = _as_outputs(out, args)
+        out = Tensor._make(out) if type(out) is np.ndarray else _as_outputs(out, args)
         if grad_mode and True in needs:
             ctx._record(args, needs, out if type(out) is tuple else (out,))
         return out
@@ -157,14 +157,15 @@ class Function:
         self._next = tuple([
             ((a.grad_fn if a.grad_fn is not None else a), a._output_nr, a._array.shape) if n else None
             for a, n in zip(args, needs, strict=True)])
+        state = self.__dict__
         if len(outs) > 1:  # kept to hand backward zeros for outputs that got no gradient
             self._n_outputs = len(outs)
             self._out_meta = tuple((o._array.shape, o._array.dtype) for o in outs)
-        non_diff = self.__dict__.get("_non_diff", ())
+        non_diff = state.get("_non_diff", ())
         for i, o in enumerate(outs):
             if o._array.dtype.kind == "f" and id(o) not in non_diff:
                 o._requires_grad, o.grad_fn, o._output_nr = True, self, i
-        to_save = self.__dict__.pop("_to_save", None)
+        to_save = state.pop("_to_save", None)
         if to_save:
             self._saved = tuple([
                 None if t is None
@@ -174,9 +175,7 @@ class Function:
 
 
 def _as_outputs(out: Any, args: tuple) -> Any:
-    """What forward returned (an array, a Tensor, or a tuple of them) as fresh output Tensors."""
-    if type(out) is np.ndarray:  # the common case, first
-        return _tensor.Tensor._make(out)
+    """What forward returned (a Tensor, a numpy scalar, or a tuple) as fresh output Tensors."""
     if type(out) is tuple:
         return tuple([_as_output(o, args) for o in out])
     return _as_output(out, args)
