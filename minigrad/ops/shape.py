@@ -55,7 +55,7 @@ class Reshape(Function):
 class Permute(Function):
     @staticmethod
     def forward(ctx, x, axes):
-        ctx.inverse = tuple(np.argsort(axes))
+        ctx.inverse = tuple(sorted(range(len(axes)), key=axes.__getitem__))  # np.argsort: ~10x slower
         return np.transpose(x._array, axes)
 
     @staticmethod
