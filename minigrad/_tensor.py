@@ -11,6 +11,7 @@ by side.  Most Tensor methods are those ops attached at the bottom of this file.
 """
 from __future__ import annotations
 
+import math
 import operator
 from typing import Any, Callable, Iterator
 
@@ -28,7 +29,7 @@ class Size(tuple):
         return f"minigrad.Size({list(self)})"
 
     def numel(self) -> int:
-        return int(np.prod(self, dtype=np.int64))
+        return math.prod(self)
 
 
 class device:

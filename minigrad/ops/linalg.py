@@ -40,9 +40,13 @@ def _check(a: np.ndarray, b: np.ndarray) -> None:
 class MatMul(Function):
     @staticmethod
     def forward(ctx, a, b):
-        _check(a._array, b._array)
+        try:
+            out = np.matmul(a._array, b._array)
+        except ValueError:  # numpy refuses every case torch does: say it with torch's message
+            _check(a._array, b._array)
+            raise
         ctx.save_for_backward(a, b)
-        return np.matmul(a._array, b._array)
+        return out
 
     @staticmethod
     def backward(ctx, grad):

@@ -6,6 +6,7 @@ it to all of them, ``mean`` divides it by their number, ``max`` gives it to the 
 from __future__ import annotations
 
 import builtins  # this module's max/min/sum are the tensor ops
+import math
 from collections import namedtuple
 from typing import Any
 
@@ -14,7 +15,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
-from ._util import dims, quiet, wrap_dim
+from ._util import dims, wrap_dim
 
 # what max(x, dim)/min(x, dim) return, like torch.return_types.max/min
 _RESULT = {True: namedtuple("max", ["values", "indices"]), False: namedtuple("min", ["values", "indices"])}
@@ -35,7 +36,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, x, axes, keepdim, dtype):
         ctx.in_shape, ctx.axes, ctx.keepdim = x._array.shape, axes, keepdim
-        return np.sum(x._array, axis=axes, keepdims=keepdim, dtype=dtype)
+        return np.add.reduce(x._array, axis=axes, dtype=dtype, keepdims=keepdim)  # = np.sum, faster
 
     @staticmethod
     def backward(ctx, grad):
@@ -46,7 +47,7 @@ class Mean(Function):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         ctx.in_shape, ctx.axes, ctx.keepdim = x._array.shape, axes, keepdim
-        ctx.count = int(np.prod([x._array.shape[a] for a in axes], dtype=np.int64))
+        ctx.count = math.prod(x._array.shape[a] for a in axes)
         if ctx.count == 0:  # the mean of nothing is nan, silently (np.mean would warn)
             return np.sum(x._array, axis=axes, keepdims=keepdim) * np.nan
         return np.mean(x._array, axis=axes, keepdims=keepdim)

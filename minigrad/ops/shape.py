@@ -2,6 +2,7 @@
 reshape <-> reshape, permute <-> inverse permute, expand <-> sum, cat <-> split."""
 from __future__ import annotations
 
+import math
 import operator
 from typing import Any, Sequence
 
@@ -92,7 +93,7 @@ def _resolve_shape(shape: tuple, numel: int) -> tuple:
     shape = tuple(operator.index(s) for s in shape)
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
-    known = int(np.prod([s for s in shape if s != -1], dtype=np.int64))
+    known = math.prod(s for s in shape if s != -1)
     if -1 in shape:
         if known == 0 or numel % known:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
@@ -139,7 +140,7 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     shape = input._array.shape
-    return reshape(input, shape[:s] + (int(np.prod(shape[s:e + 1], dtype=np.int64)),) + shape[e + 1:])
+    return reshape(input, shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:])
 
 
 def squeeze(input: Tensor, dim: Any = None) -> Tensor:
