@@ -15,6 +15,7 @@ from typing import Sequence
 import numpy as np
 
 from .. import _tensor
+from .._errstate import quiet
 from .function import _FREED
 from .grad_mode import GradMode
 
@@ -155,7 +156,8 @@ def _add_to(buffers: dict, target, nr: int, g) -> None:
     elif GradMode.enabled:  # create_graph: the sum is part of the new graph
         slot[nr] = prev + g
     else:  # nothing to record: add the arrays (a new one: ``prev`` may be shared)
-        slot[nr] = _tensor.Tensor._make(prev._array + g._array)
+        with quiet():  # inf + -inf is nan, silently, as in torch
+            slot[nr] = _tensor.Tensor._make(prev._array + g._array)
 
 
 def _run_hooks(hooks, g):
@@ -189,7 +191,8 @@ def _accumulate(leaf, g, create_graph: bool) -> None:
     elif create_graph or leaf.grad._requires_grad:
         leaf.grad = leaf.grad + g
     else:
-        leaf.grad._array += g._array
+        with quiet():  # inf + -inf is nan, silently
+            leaf.grad._array += g._array
         leaf.grad._vc[0] += 1
 
 
