@@ -126,6 +126,26 @@ def test_softmax_family_rows(fn, dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+def test_gradients_of_opposite_infinities_accumulate_to_nan_silently(dtype):
+    """x used twice, one path's gradient +inf and the other's -inf: the engine's sum is nan."""
+    x = np.array([1.0, 2.0], dtype=dtype)
+    check(lambda lib, a: (a * np.inf).sum() + (a * -np.inf).sum() + a.exp().sum(), x)
+    check(lambda lib, a: a * np.inf + a * -np.inf, x)
+
+
+def test_leaf_gradients_of_opposite_infinities_accumulate_to_nan_silently():
+    grads = []
+    for lib in (torch, minigrad):
+        x = lib.tensor([1.0], requires_grad=True)
+        with warnings.catch_warnings(), np.errstate(all="raise"):
+            warnings.simplefilter("error")
+            (x * np.inf).sum().backward()
+            (x * -np.inf).sum().backward()
+        grads.append(x.grad)
+    assert_close(grads[1], grads[0])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_var_with_too_few_elements(dtype):
     """n <= correction: var divides by zero (nan or inf), as torch; torch's own warning is
     not numpy's, and minigrad must not warn at all."""
