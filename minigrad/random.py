@@ -3,7 +3,7 @@
 After ``minigrad.manual_seed(s)`` the functions here draw exactly the numbers ``torch.manual_seed(s)``
 gives torch 2.13 on the CPU, element for element (``np.array_equal``, not a tolerance).  Each
 statement below was established by experiment against torch (``parity_tests/test_rng_parity.py``
-re-checks them; ``parity_tests/rng_research.md`` has the notes).
+re-checks them; ``docs/rng_parity.md`` has the notes).
 
 The engine
     torch's CPU generator is MT19937 seeded with ``init_genrand(seed & 0xffffffff)``; numpy's
