@@ -16,7 +16,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from .. import _tensor
-from ._compare import assert_close
+from ._compare import _to_numpy, assert_close
 
 
 def _torch() -> Any:
@@ -52,12 +52,6 @@ def _outputs(result: Any) -> list:
     return [result]
 
 
-def _values(t: Any) -> np.ndarray:
-    if isinstance(t, _tensor.Tensor):
-        return t._array
-    return t.detach().numpy(force=True)  # force: torch may hand back a lazy ZeroTensor
-
-
 def _grad(lib: Any, outs: list, ins: list, grads: list, create_graph: bool) -> list:
     """``lib.autograd.grad`` with unused inputs as zeros (torch's None there is an implementation
     detail of its derivative formulas; both engines agree on zeros)."""
@@ -78,7 +72,7 @@ def _compare(
     stage: str, what: str, actual: Any, expected: Any, rtol: float | None, atol: float | None
 ) -> None:
     try:
-        assert_close(_values(actual), _values(expected), rtol, atol)
+        assert_close(_to_numpy(actual), _to_numpy(expected), rtol, atol)
     except AssertionError as e:
         raise AssertionError(
             f"parity failure at stage '{stage}', {what} (minigrad = actual, torch = expected):\n{e}"
@@ -152,7 +146,7 @@ def check_parity(
     rng = np.random.default_rng(seed)
     t_outs = [t for t in t_outs if t.requires_grad]  # e.g. max's indices have no gradient
     mg_outs = [m for m in mg_outs if m.requires_grad]
-    v = [rng.standard_normal(_values(t).shape).astype(_values(t).dtype) for t in t_outs]
+    v = [rng.standard_normal(_to_numpy(t).shape).astype(_to_numpy(t).dtype) for t in t_outs]
     t_v = [torch.from_numpy(a.copy()).requires_grad_(second_order) for a in v]
     mg_v = [minigrad.Tensor._make(a.copy(), requires_grad=second_order) for a in v]
     t_x, mg_x = [t_in[i] for i in diff], [mg_in[i] for i in diff]
@@ -171,7 +165,7 @@ def check_parity(
         return
 
     # 3. double backward: d/d(inputs, v) of sum_i <grad_i, u_i>
-    u = [rng.standard_normal(_values(x).shape).astype(_values(x).dtype) for x in t_x]
+    u = [rng.standard_normal(_to_numpy(x).shape).astype(_to_numpy(x).dtype) for x in t_x]
 
     def hvp(lib: Any, grads: list, leaves: list) -> list:
         terms = [

@@ -332,7 +332,8 @@ def _index(draw: Any, dtype: Any, edge: bool) -> Sample:
 
 
 @st.composite
-def _gather(draw: Any, dtype: Any, edge: bool) -> Sample:
+def _along_dim(draw: Any, dtype: Any, edge: bool) -> tuple:
+    """``(x, dim, index)`` for gather/scatter: index no larger than x outside ``dim``."""
     x = draw(S.tensors(dtype, edge=edge, min_dims=1, min_side=1))
     x = x if x.size else np.zeros((1,) * x.ndim, dtype)
     dim = draw(st.integers(-x.ndim, x.ndim - 1))
@@ -340,7 +341,13 @@ def _gather(draw: Any, dtype: Any, edge: bool) -> Sample:
         draw(st.integers(0, 3)) if d == dim % x.ndim else draw(st.integers(0, n))
         for d, n in enumerate(x.shape)
     )
-    return Sample((x,), {"dim": dim, "index": draw(S.index_arrays(ishape, x.shape[dim]))})
+    return x, dim, draw(S.index_arrays(ishape, x.shape[dim]))
+
+
+@st.composite
+def _gather(draw: Any, dtype: Any, edge: bool) -> Sample:
+    x, dim, index = draw(_along_dim(dtype, edge))
+    return Sample((x,), {"dim": dim, "index": index})
 
 
 @st.composite
@@ -362,17 +369,11 @@ def _masked_fill(draw: Any, dtype: Any, edge: bool) -> Sample:
 
 @st.composite
 def _scatter_add(draw: Any, dtype: Any, edge: bool) -> Sample:
-    x = draw(S.tensors(dtype, edge=edge, min_dims=1, min_side=1))
-    x = x if x.size else np.zeros((1,) * x.ndim, dtype)
-    dim = draw(st.integers(-x.ndim, x.ndim - 1))
-    ishape = tuple(
-        draw(st.integers(0, 3)) if d == dim % x.ndim else draw(st.integers(0, n))
-        for d, n in enumerate(x.shape)
-    )
+    x, dim, index = draw(_along_dim(dtype, edge))
     # src has index's shape: torch allows a larger src in the forward, but its backward then
     # returns a gradient of the wrong shape (and raises), as minigrad's does
-    src = draw(S.tensors(dtype, ishape, "moderate", edge))
-    return Sample((x, src), {"dim": dim, "index": draw(S.index_arrays(ishape, x.shape[dim]))})
+    src = draw(S.tensors(dtype, index.shape, "moderate", edge))
+    return Sample((x, src), {"dim": dim, "index": index})
 
 
 @st.composite
