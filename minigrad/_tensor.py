@@ -461,7 +461,9 @@ class Tensor:
 
     def copy_(self, src: Any) -> "Tensor":
         src = src if isinstance(src, Tensor) else Tensor._make(np.asarray(src))
-        return self._inplace(lambda t, s: s.to(t.dtype).expand(t.shape), src)
+        # clone: a new node even when src already has the dtype and shape (to/expand then return
+        # src itself, and this tensor would take over src's history instead of pointing to src)
+        return self._inplace(lambda t, s: s.to(t.dtype).expand(t.shape).clone(), src)
 
     def fill_(self, value: Any) -> "Tensor":
         return self._fill(np.asarray(value.item() if isinstance(value, Tensor) else value))
