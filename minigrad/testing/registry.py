@@ -668,6 +668,26 @@ def _setitem(draw: Any, dtype: Any, edge: bool) -> Sample:
     )
 
 
+@st.composite
+def _inplace_pair(draw: Any, dtype: Any, edge: bool, domain_b: str = "real") -> Sample:
+    """``a`` and a ``b`` that broadcasts to a's shape (an in-place result keeps a's shape)."""
+    sa, sb = draw(S.broadcastable_shapes(2, edge=edge))
+    sa = np.broadcast_shapes(sa, sb)
+    broadcast = sa != sb
+    db = "moderate" if broadcast and domain_b == "real" else domain_b
+    return Sample((draw(S.tensors(dtype, sa, "moderate" if broadcast else "real", edge)),
+                   draw(S.tensors(dtype, sb, db, edge))))
+
+
+def _inplace(method: str, *extra: Any) -> Callable:
+    """``y = a * 1.0; y.<method>(*others, *extra)``: the in-place op on a non-leaf, recorded."""
+    def fn(lib: Any, a: Any, *others: Any) -> Any:
+        y = a * 1.0
+        getattr(y, method)(*others, *extra)
+        return y
+    return fn
+
+
 def _index_put(lib: Any, x: Any, v: Any, mask: Any) -> Any:
     """``y[mask] = v[mask]`` on a copy ``y`` of x (minigrad records it with ``index_put``; torch's
     ``index_put`` takes a tuple of index tensors instead): the overwritten elements get no
@@ -677,7 +697,25 @@ def _index_put(lib: Any, x: Any, v: Any, mask: Any) -> Any:
     return y
 
 
-for _info in _ENTRIES:
+# in-place Tensor methods on a non-leaf: the op is recorded and the gradient flows through it
+_INPLACE_ENTRIES = [
+    OpInfo("Tensor.add_", _inplace_pair, fn=_inplace("add_")),
+    OpInfo("Tensor.sub_", _inplace_pair, fn=_inplace("sub_")),
+    OpInfo("Tensor.mul_", _inplace_pair, fn=_inplace("mul_")),
+    OpInfo("Tensor.div_", functools.partial(_inplace_pair, domain_b="nonzero"), fn=_inplace("div_")),
+    OpInfo("Tensor.copy_", _inplace_pair, fn=_inplace("copy_")),
+    OpInfo("Tensor.pow_", unary("positive"), fn=_inplace("pow_", 1.5)),
+    OpInfo("Tensor.clamp_", unary(), fn=_inplace("clamp_", -0.5, 1.0),
+           smooth=lambda s: _all_away_from(s.arrays[0],
+                                           lambda v: np.minimum(np.abs(v + 0.5), np.abs(v - 1.0)))),
+    OpInfo("Tensor.exp_", unary(), fn=_inplace("exp_")),
+    OpInfo("Tensor.neg_", unary(), fn=_inplace("neg_")),
+    OpInfo("Tensor.relu_", unary(), fn=_inplace("relu_")),
+    OpInfo("Tensor.sigmoid_", unary(), fn=_inplace("sigmoid_")),
+    OpInfo("Tensor.tanh_", unary(), fn=_inplace("tanh_")),
+]
+
+for _info in _ENTRIES + _INPLACE_ENTRIES:
     register(_info)
 
 
