@@ -69,8 +69,10 @@ class Function:
     # -- the ctx API used inside forward/backward --------------------------------------------
     def save_for_backward(self, *tensors: Any) -> None:
         """Keep these tensors (inputs or outputs, or None) for ``backward``."""
-        for i, t in enumerate(tensors):
-            if t is not None and not isinstance(t, _tensor.Tensor):
+        Tensor = _tensor.Tensor
+        for t in tensors:
+            if t is not None and not isinstance(t, Tensor):
+                i = next(i for i, x in enumerate(tensors) if x is t)
                 raise TypeError(f"save_for_backward can only save tensors, but argument {i} is of "
                                 f"type {type(t).__name__}")
         self._to_save = tensors
