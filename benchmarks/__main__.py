@@ -11,6 +11,7 @@ For numbers worth quoting run it with OpenBLAS's CPU override unset (see README,
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from . import harness
@@ -39,7 +40,10 @@ def table(results: list, env: dict) -> str:
     if env["OPENBLAS_CORETYPE"] or env["OPENBLAS_L2_SIZE"]:
         lines.append(f"NOTE: OPENBLAS_CORETYPE={env['OPENBLAS_CORETYPE']} OPENBLAS_L2_SIZE="
                      f"{env['OPENBLAS_L2_SIZE']} are set: numpy's BLAS runs a slower kernel")
-    lines += ["Time per step, µs: median [25th-75th percentile]; engines alternated each round.",
+    load = "/".join(f"{x:.1f}" for x in env["load_average"])
+    load_after = "/".join(f"{x:.1f}" for x in env["load_average_after"])
+    lines += [f"Time per step ({env['clock']} clock), µs: median [25th-75th percentile]; engines "
+              f"alternated each round.  Load average before {load}, after {load_after}.",
               "",
               f"{'':5}{'minigrad':>24}{'torch':>24}{'numpy floor':>24}{'ratio':>7}{'target':>8}  "
               f"{'final loss minigrad / torch':<32}"]
@@ -74,6 +78,9 @@ def main(argv: list | None = None) -> int:
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument("--only", help="comma-separated workload names, e.g. W1,W5")
     p.add_argument("--rounds", type=int, help="rounds of alternation (default 5, quick 2)")
+    p.add_argument("--clock", choices=tuple(harness.CLOCKS), default="wall",
+                   help="wall: elapsed time per step (default); cpu: the process's CPU time per step, "
+                        "robust when other jobs share the cores")
     p.add_argument("--memory", choices=("auto", "yes", "no"), default="auto",
                    help="measure peak memory (auto: W4 and W5 only; never in --quick)")
     args = p.parse_args(argv)
@@ -89,7 +96,7 @@ def main(argv: list | None = None) -> int:
     for w in chosen:
         steps = max(2, w.steps // 50) if args.quick else w.steps
         print(f"running {w.name} ...", file=sys.stderr, flush=True)
-        r = harness.run(w, rounds, steps, warmup=1 if args.quick else 3)
+        r = harness.run(w, rounds, steps, warmup=1 if args.quick else 3, clock=args.clock)
         want_mem = args.memory == "yes" or (args.memory == "auto" and not args.quick
                                             and w.name in ("W4", "W5"))
         if want_mem:
@@ -98,6 +105,8 @@ def main(argv: list | None = None) -> int:
                 r.memory["minigrad_rss"] = harness.rss_peak(w.name, "minigrad")
                 r.memory["minigrad_tracemalloc"] = harness.tracemalloc_peak(w)
         results.append(r)
+    env["clock"] = args.clock
+    env["load_average_after"] = os.getloadavg()
     print(harness.dumps(results, env) if args.json else table(results, env))
     return 0
 

@@ -1,0 +1,52 @@
+"""Smoke test of ``python -m benchmarks --quick``: every workload runs in both engines and they
+compute the same losses.  No timing is asserted (timings belong to the benchmark output only)."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.fixture(scope="module")
+def quick_run() -> dict:
+    out = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--json"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout)
+
+
+def test_every_workload_ran_in_both_engines(quick_run: dict) -> None:
+    names = [r["name"] for r in quick_run["results"]]
+    assert names == ["W1", "W2", "W3", "W4", "W5", "HVP", "DL"]
+    for r in quick_run["results"]:
+        assert r["missing"] is None, r
+        assert set(r["time"]) >= {"minigrad", "torch"}, r["name"]
+
+
+def test_final_losses_agree_with_torch(quick_run: dict) -> None:
+    # The harness already raises when they differ; this checks the reported numbers themselves.
+    # float32 training steps in two engines differ only in rounding order: 1e-4 relative.
+    for r in quick_run["results"]:
+        losses = r["final_loss"]
+        assert losses["minigrad"] == pytest.approx(losses["torch"], rel=1e-4, abs=1e-6), r["name"]
+        if "numpy" in losses:  # the hand-written floor computes the same steps
+            assert losses["numpy"] == pytest.approx(losses["torch"], rel=1e-4, abs=1e-6), r["name"]
+
+
+def test_a_different_loss_is_reported_as_an_error() -> None:
+    # The agreement check must be able to fail: a workload whose minigrad side computes
+    # something else (here: the loss doubled) must make the harness raise.
+    from benchmarks import harness
+    from benchmarks.workloads import WORKLOADS
+    w1 = WORKLOADS[0]
+
+    def make(lib, d):
+        step = w1.make(lib, d)
+        return (lambda: step() * 2) if lib.__name__ == "minigrad" else step
+
+    broken = type(w1)(w1.name, w1.title, w1.data, make, w1.steps, w1.rtol, w1.modules)
+    with pytest.raises(AssertionError, match="different loss"):
+        harness.run(broken, rounds=1, steps=2, warmup=1)
