@@ -7,7 +7,8 @@ Mutants are generated from the source, not written by hand: every ``backward`` o
 returns (each element of the returned tuple that is not ``None``):
 
 * ``scale``: the gradient times 1.5;
-* ``drop``: each ``a + b`` / ``a - b`` inside it replaced by one side (a dropped summand);
+* ``drop``: each ``a + b`` / ``a - b`` the backward computes replaced by one side (a dropped
+  summand), and each ``x * 0`` (a gradient that is zero by definition) replaced by ``x``;
 * ``axis``: each ``ctx.<dim/axes/inverse/...>`` read in the backward replaced by a wrong one
   (``dim - 1``, ``axes[:-1]``, a reversed permutation), and each ``.mT`` dropped.
 
@@ -63,7 +64,9 @@ def _returned_gradients(fn: ast.FunctionDef) -> list[ast.expr]:
             for e in elems:
                 if isinstance(e, ast.IfExp):
                     e = e.body
-                if not (isinstance(e, ast.Constant) and e.value is None) and not isinstance(e, ast.Starred):
+                if isinstance(e, ast.Starred) and isinstance(e.value, ast.Call):
+                    out += [a for a in e.value.args if isinstance(a, ast.Name)]  # return (*f(gx, gy),)
+                elif not (isinstance(e, ast.Constant) and e.value is None) and not isinstance(e, ast.Starred):
                     out.append(e)
     return out
 
@@ -132,11 +135,8 @@ def mutants() -> list[Mutant]:
                             equivalent=" * 0" in seg and "+" not in seg,
                         )
                     )
-                    for b in [
-                        n
-                        for n in ast.walk(g)
-                        if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Add, ast.Sub))
-                    ]:
+                for b in ast.walk(fn):  # every sum or difference the backward computes
+                    if isinstance(b, ast.BinOp) and isinstance(b.op, (ast.Add, ast.Sub)):
                         bseg = ast.get_source_segment(text, b)
                         found.append(
                             Mutant(
@@ -155,6 +155,21 @@ def mutants() -> list[Mutant]:
                         found.append(
                             Mutant(
                                 path, cls.name, "drop", f"{bseg} -> right operand", _mutated(tree, b, right)
+                            )
+                        )
+                    elif (
+                        isinstance(b, ast.BinOp)
+                        and isinstance(b.op, ast.Mult)
+                        and isinstance(b.right, ast.Constant)
+                        and b.right.value == 0
+                    ):  # a zero gradient that should not be: x * 0 -> x
+                        found.append(
+                            Mutant(
+                                path,
+                                cls.name,
+                                "drop",
+                                f"{ast.get_source_segment(text, b)} -> nonzero",
+                                _mutated(tree, b, lambda n: n.left),
                             )
                         )
                 for a in ast.walk(fn):
@@ -328,7 +343,9 @@ def main() -> None:
     for w in workdirs:
         shutil.rmtree(w, ignore_errors=True)
     total = len(ms)
-    print(f"\nkilled {killed}/{total}  ({time.time() - start:.0f} s)")
+    equivalent = sum(m.equivalent for m in survivors)
+    print(f"\nkilled {killed}/{total}  ({time.time() - start:.0f} s); {killed}/{total - equivalent} of the "
+          f"mutants that are not provably equivalent")
     for m in untested:
         print(f"NOT EXERCISED by any registry op: {m}")
     for m in survivors:
