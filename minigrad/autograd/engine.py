@@ -104,8 +104,13 @@ def _needed(order: list, targets: set) -> set:
     """The nodes from which some target can be reached (visiting others is wasted work)."""
     needed = set()
     for node in reversed(order):  # leaves first
-        if node in targets or any(e is not None and e[0] in needed for e in node._next):
+        if node in targets:
             needed.add(node)
+            continue
+        for e in node._next:
+            if e is not None and e[0] in needed:
+                needed.add(node)
+                break
     return needed
 
 

@@ -187,8 +187,9 @@ def _as_output(o: Any, args: tuple) -> "_tensor.Tensor":
     """Wrap what forward returned as a fresh output Tensor."""
     Tensor = _tensor.Tensor
     if isinstance(o, Tensor):
-        if any(o is a for a in args):  # an input returned as-is: the output is a new tensor
-            return Tensor._make(o._array)
+        for a in args:
+            if o is a:  # an input returned as-is: the output is a new tensor
+                return Tensor._make(o._array)
         return o
     if type(o) is not np.ndarray:
         o = np.asarray(o)

@@ -110,7 +110,10 @@ def _shape_args(shape: tuple) -> tuple:
 
 
 def reshape(input: Tensor, *shape: Any) -> Tensor:
-    shape = _resolve_shape(_shape_args(shape), input._array.size)
+    shape = tuple(map(operator.index, _shape_args(shape)))  # TypeError for non-integers
+    if shape == input._array.shape:  # already that shape (backward formulas often ask)
+        return input
+    shape = _resolve_shape(shape, input._array.size)
     if shape == input._array.shape:
         return input
     return _as_view(Reshape.apply(input, shape, True), input)
