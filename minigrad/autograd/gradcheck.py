@@ -116,8 +116,9 @@ def gradgradcheck(func: Callable, inputs: Any, grad_outputs: Sequence | None = N
         rng = np.random.default_rng(0)
         with no_grad():
             outs = _outputs(func, inputs)
+        # integer outputs (e.g. max's indices) have no gradient: their grad_output is a constant
         grad_outputs = [_tensor.Tensor._make(rng.standard_normal(o._array.shape).astype(o._array.dtype),
-                                             requires_grad=True) for o in outs]
+                                             requires_grad=o._array.dtype.kind == "f") for o in outs]
     grad_outputs = _as_tuple(grad_outputs)
     n = len(inputs)
 
