@@ -132,7 +132,26 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx, grad):
         y, = ctx.saved_tensors
-        return grad * y * (1 - y)
+        return SigmoidBackward.apply(grad, y)  # grad * y * (1 - y)
+
+
+class SigmoidBackward(Function):
+    """Sigmoid's gradient ``grad * y * (1 - y)`` as one op instead of three (as torch's
+    sigmoid_backward): it runs in every backward through a sigmoid.  Its own backward keeps second
+    derivatives right: d/d(grad) = y (1 - y), d/dy = grad (1 - 2y)."""
+
+    @staticmethod
+    def forward(ctx, grad, y):
+        ctx.save_for_backward(grad, y)
+        a = y._array
+        return grad._array * a * (1 - a)
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, y = ctx.saved_tensors
+        ngrad, ny = ctx.needs_input_grad
+        return (gg * y * (1 - y) if ngrad else None,
+                gg * grad * (1 - 2 * y) if ny else None)
 
 
 class Relu(Function):
