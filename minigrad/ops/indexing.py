@@ -136,8 +136,35 @@ def index(input: Tensor, key: Any) -> Tensor:
     if input._array.ndim == 0 and not advanced and any(isinstance(p, (int, np.integer)) for p in k):
         raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
                          "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+    if advanced and any(_is_int(p) for p in k) and not any(isinstance(p, bool) for p in k) and all(
+            not isinstance(p, np.ndarray) or p.ndim for p in k):
+        # torch applies integer indices as plain selections first, so x[0, :, idx] keeps the
+        # sliced dim in front; numpy would count the 0 as an advanced index and move idx's dim first
+        first, second = _ints_first(k)
+        return index(index(input, first), second)
     out = Index.apply(input, k, advanced)
     return out if advanced else _as_view(out, input)
+
+
+def _is_int(p: Any) -> bool:
+    return isinstance(p, (int, np.integer)) and not isinstance(p, bool)
+
+
+def _ints_first(key: tuple) -> tuple[tuple, tuple]:
+    """Split a key into (ints, slices and None) and then (the index arrays), dim for dim."""
+    first, second = [], []
+    for p in key:
+        if isinstance(p, np.ndarray):  # consumes one dim, or a mask's ndim dims
+            first += [slice(None)] * (p.ndim if p.dtype.kind == "b" else 1)
+            second.append(p)
+        elif _is_int(p) or p is Ellipsis:
+            first.append(p)
+            if p is Ellipsis:
+                second.append(p)
+        else:  # a slice or None: applied first; its dim is then taken whole
+            first.append(p)
+            second.append(slice(None))
+    return tuple(first), tuple(second)
 
 
 def index_put(input: Tensor, key: Any, value: Any) -> Tensor:
