@@ -70,9 +70,9 @@ class Prod(Function):
         # d(prod)/dx_i is the product of the *other* elements: prod/x_i when there is no zero.
         x, out = ctx.saved_tensors
         axes, shape = ctx.axes, x._array.shape
-        if not axes:  # a 0-d input: prod is the identity (out / x would lose precision)
-            return grad, None, None, None
         g = _spread(grad, shape, axes, ctx.keepdim)
+        if all(shape[a] == 1 for a in axes):  # one factor per slice (or a 0-d input): the identity,
+            return g, None, None, None        # exactly (out / x loses precision at tiny x)
         if not (x == 0)._array.any():
             return g * _spread(out, shape, axes, ctx.keepdim) / x, None, None, None
         return g * _prod_of_others(x, axes), None, None, None
