@@ -223,7 +223,8 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self._array.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with {'no values' if self._array.size == 0 else 'more than one value'} is ambiguous")
+            what = "no values" if self._array.size == 0 else "more than one value"
+            raise RuntimeError(f"Boolean value of Tensor with {what} is ambiguous")
         return bool(self._array.item())
 
     def __float__(self) -> float:
@@ -377,7 +378,7 @@ class Tensor:
             return
         if self._requires_grad and self.grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-        base = self._base
+        base = self._base and self._base[0]
         if base is not None and base._requires_grad and base.grad_fn is None:
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
                                "in-place operation.")
@@ -390,6 +391,8 @@ class Tensor:
         self._check_inplace()
         tracked = GradMode.enabled and (
             self._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
+        if tracked and self._base is not None:
+            return self._inplace_on_view(fn, *args, **kwargs)
         if tracked:
             old = Tensor._make(self._array.copy(), self._requires_grad)
             old.grad_fn, old._output_nr = self.grad_fn, self._output_nr
@@ -400,6 +403,28 @@ class Tensor:
         if tracked:
             self.grad_fn, self._output_nr, self._requires_grad = (
                 result.grad_fn, result._output_nr, result._requires_grad)
+        return self
+
+    def _inplace_on_view(self, fn: Callable[..., "Tensor"], *args: Any, **kwargs: Any) -> "Tensor":
+        """An in-place op on a view changes the tensor it views as well, so that tensor's history
+        must record it too (torch's CopySlices): base := base with the view's part replaced by
+        ``fn(view)``; the view is then re-derived from the new base."""
+        base, view_fn = self._base
+        if view_fn is None:
+            raise RuntimeError("unsupported operation: more than one element of the written-to tensor "
+                               "refers to a single memory location. Please clone() the tensor before "
+                               "performing the operation.")
+        old_base = Tensor._make(base._array.copy(), base._requires_grad)
+        old_base.grad_fn, old_base._output_nr = base.grad_fn, base._output_nr
+        result = fn(view_fn(old_base), *args, **kwargs)
+        self._write(result._array)  # the storage is shared: this writes into the base too
+        from .ops.shape import ViewScatter
+        new_base = ViewScatter.apply(old_base, result.to(self.dtype), view_fn)
+        base.grad_fn, base._output_nr, base._requires_grad = (
+            new_base.grad_fn, new_base._output_nr, new_base._requires_grad)
+        new_view = view_fn(new_base)
+        self.grad_fn, self._output_nr, self._requires_grad = (
+            new_view.grad_fn, new_view._output_nr, new_view._requires_grad)
         return self
 
     def _write(self, values: np.ndarray) -> None:
@@ -466,26 +491,30 @@ class Tensor:
         return self._inplace(lambda t, s: s.to(t.dtype).expand(t.shape).clone(), src)
 
     def fill_(self, value: Any) -> "Tensor":
-        return self._fill(np.asarray(value.item() if isinstance(value, Tensor) else value))
+        return self._overwrite(np.asarray(value.item() if isinstance(value, Tensor) else value))
 
     def zero_(self) -> "Tensor":
-        return self._fill(np.zeros((), self._array.dtype))
+        return self._overwrite(np.zeros((), self._array.dtype))
 
-    def _fill(self, value: np.ndarray) -> "Tensor":
-        """Overwrite every element; the old values no longer matter, so the history is dropped."""
+    def _overwrite(self, values: np.ndarray) -> "Tensor":
+        """Replace every element by ``values`` (fill_, zero_, uniform_, ...).  The old values no
+        longer matter, so no gradient flows back through this tensor's history."""
         self._check_inplace()
-        self._write(value.astype(self._array.dtype))
+        if GradMode.enabled and self._base is not None and self._base[0]._requires_grad:
+            # the base keeps its graph, with this view's part replaced by constants
+            return self._inplace_on_view(lambda t: Tensor._make(values.astype(t._array.dtype)))
+        self._write(values.astype(self._array.dtype, copy=False))
         if self.grad_fn is not None:
             self.grad_fn, self._requires_grad = None, False
         return self
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> "Tensor":
         from . import random
-        return self._sample(random.uniform_array(self._array.shape, a, b, self._array.dtype, generator))
+        return self._overwrite(random.uniform_array(self._array.shape, a, b, self._array.dtype, generator))
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> "Tensor":
         from . import random
-        return self._sample(random.normal_array(self._array.shape, mean, std, self._array.dtype,
+        return self._overwrite(random.normal_array(self._array.shape, mean, std, self._array.dtype,
                                                 generator))
 
     def random_(self, from_: int = 0, to: int | None = None, *, generator: Any = None) -> "Tensor":
@@ -496,16 +525,11 @@ class Tensor:
             if to is None:
                 from_, to = 0, from_
             values = random.randint_array(from_, to, self._array.shape, self._array.dtype, generator)
-        return self._sample(values)
+        return self._overwrite(values)
 
     def bernoulli_(self, p: float = 0.5, *, generator: Any = None) -> "Tensor":
         from . import random
-        return self._sample(random.bernoulli_array(p, self._array.shape, self._array.dtype, generator))
-
-    def _sample(self, values: np.ndarray) -> "Tensor":
-        self._check_inplace()
-        self._write(values)
-        return self
+        return self._overwrite(random.bernoulli_array(p, self._array.shape, self._array.dtype, generator))
 
     def __setitem__(self, key: Any, value: Any) -> None:
         from .ops.indexing import index_put

@@ -143,7 +143,7 @@ def index(input: Tensor, key: Any) -> Tensor:
         first, second = _ints_first(k)
         return index(index(input, first), second)
     out = Index.apply(input, k, advanced)
-    return out if advanced else _as_view(out, input)
+    return out if advanced else _as_view(out, input, lambda t: index(t, k))
 
 
 def _is_int(p: Any) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import operator
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -27,12 +27,46 @@ def sum_to(grad: Tensor, shape: tuple) -> Tensor:
     return grad.reshape(shape) if grad._array.shape != shape else grad
 
 
-def _as_view(out: Tensor, base: Tensor) -> Tensor:
-    """Mark ``out`` as a view of ``base``: they share storage, so they share a version counter."""
-    if out._array.base is not None:  # numpy made a view, not a copy
+def _owner(a: np.ndarray) -> np.ndarray:
+    """The array that owns ``a``'s memory (numpy points every view at it)."""
+    return a if a.base is None else a.base
+
+
+def _as_view(out: Tensor, base: Tensor, view_fn: Callable[[Tensor], Tensor] | None) -> Tensor:
+    """Mark ``out`` as a view of ``base`` if numpy made one (not a copy).  A view shares its base's
+    version counter, and keeps ``(root, fn)``: the tensor owning the storage and how to
+    recompute the view from it, which an in-place op on the view needs to update the root's
+    history (see ``Tensor._inplace_on_view``)."""
+    if _owner(out._array) is _owner(base._array):
         out._vc = base._vc
-        out._base = base._base if base._base is not None else base
+        if base._base is None:
+            out._base = (base, view_fn)
+        elif view_fn is not None and base._base[1] is not None:
+            root, root_fn = base._base
+            out._base = (root, lambda t: view_fn(root_fn(t)))
+        else:
+            out._base = (base._base[0], None)
     return out
+
+
+class ViewScatter(Function):
+    """``base`` with the part that ``view_fn`` selects replaced by ``values``: what an in-place
+    op on a view does to the tensor it views.  Backward: the replaced part of the gradient goes
+    to ``values``, the rest to ``base``."""
+
+    @staticmethod
+    def forward(ctx, base, values, view_fn):
+        ctx.view_fn = view_fn
+        out = Tensor._make(base._array.copy())
+        view_fn(out)._array[...] = values._array  # view ops give numpy views into `out`
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        nb, nv = ctx.needs_input_grad[:2]
+        gb = ViewScatter.apply(grad, grad.new_zeros(()), ctx.view_fn) if nb else None
+        gv = ctx.view_fn(grad) if nv else None
+        return gb, gv, None
 
 
 class Reshape(Function):
@@ -116,7 +150,7 @@ def reshape(input: Tensor, *shape: Any) -> Tensor:
     shape = _resolve_shape(shape, input._array.size)
     if shape == input._array.shape:
         return input
-    return _as_view(Reshape.apply(input, shape, True), input)
+    return _as_view(Reshape.apply(input, shape, True), input, lambda t: reshape(t, shape))
 
 
 def view(input: Tensor, *shape: Any) -> Tensor:
@@ -124,7 +158,7 @@ def view(input: Tensor, *shape: Any) -> Tensor:
     if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
         raise NotImplementedError("view(dtype) reinterprets bytes; minigrad does not support it")
     shape = _resolve_shape(_shape_args(shape), input._array.size)
-    return _as_view(Reshape.apply(input, shape, False), input)
+    return _as_view(Reshape.apply(input, shape, False), input, lambda t: view(t, shape))
 
 
 def view_as(input: Tensor, other: Tensor) -> Tensor:
@@ -172,7 +206,7 @@ def permute(input: Tensor, *dims: Any) -> Tensor:
                            f"match the length of the desired ordering of dimensions i.e. input.dim() "
                            f"= {n} is not equal to len(dims) = {len(dims)}" if len(axes) != n else
                            f"permute(): duplicate dims are not allowed: {list(dims)}")
-    return _as_view(Permute.apply(input, axes), input)
+    return _as_view(Permute.apply(input, axes), input, lambda t: permute(t, axes))
 
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
@@ -183,7 +217,7 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     axes = list(range(n))
     a, b = wrap_dim(dim0, n), wrap_dim(dim1, n)
     axes[a], axes[b] = axes[b], axes[a]
-    return _as_view(Permute.apply(input, tuple(axes)), input)
+    return _as_view(Permute.apply(input, tuple(axes)), input, lambda t: transpose(t, dim0, dim1))
 
 
 swapaxes = swapdims = transpose
@@ -218,7 +252,7 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
     target = tuple(target)
     if target == shape:
         return input
-    return _as_view(Expand.apply(input, target), input)
+    return _as_view(Expand.apply(input, target), input, None)
 
 
 def expand_as(input: Tensor, other: Tensor) -> Tensor:

@@ -1,0 +1,70 @@
+"""In-place ops on views: the tensor being viewed changes too, so its history must record it
+(torch's CopySlices).  Each program runs in both engines; values and gradients must be equal."""
+import numpy as np
+import pytest
+import torch
+
+import minigrad
+
+PROGRAMS = {
+    "slice += (x[:, 0] += 1 idiom)": lambda y, w: y[:, 0].__iadd__(1),
+    "row mul_": lambda y, w: y[0].mul_(3),
+    "flat view mul_": lambda y, w: y.view(6).mul_(3),
+    "transpose row mul_ by a leaf": lambda y, w: y.t()[1].mul_(w),
+    "view of a view, setitem then add_": lambda y, w: (y[1].__setitem__(0, 7.0), y[1].add_(1)),
+    "zero_ on a column": lambda y, w: y[:, 1].zero_(),
+    "fill_ on a row": lambda y, w: y[1].fill_(2.5),
+    "reshape view clamp_": lambda y, w: y.reshape(3, 2)[1:].clamp_(min=3.0, max=8.0),
+}
+
+
+def _run(lib, program):
+    x = lib.tensor([[1.0, 2.0, 3.0], [3.0, 4.0, 5.0]], dtype=lib.float64, requires_grad=True)
+    w = lib.tensor([0.5, -1.0], dtype=lib.float64, requires_grad=True)
+    y = x * 2
+    program(y, w)
+    z = (y * y).sum() + (y.exp() * 1e-3).sum()
+    z.backward()
+    grads = [np.zeros(2) if t.grad is None else t.grad.detach().numpy() for t in (x, w)]
+    return y.detach().numpy(), grads
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_inplace_on_view_updates_the_base_history(name):
+    y_mg, g_mg = _run(minigrad, PROGRAMS[name])
+    y_t, g_t = _run(torch, PROGRAMS[name])
+    # float64 and the same elementwise arithmetic on both sides: equal up to exp's last-bit rounding
+    np.testing.assert_allclose(y_mg, y_t, rtol=1e-13)
+    for a, b in zip(g_mg, g_t):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_inplace_on_view_of_a_constant_tensor_pulls_it_into_the_graph():
+    results = []
+    for lib in (minigrad, torch):
+        x = lib.tensor([[1.0, 2.0, 3.0], [3.0, 4.0, 5.0]], dtype=lib.float64, requires_grad=True)
+        w = lib.tensor([0.5, -1.0], dtype=lib.float64, requires_grad=True)
+        a = lib.zeros(2, 3, dtype=lib.float64)
+        a[0].add_(x[1])
+        a[1, :2] = w
+        (a * a * x).sum().backward()
+        results.append((a.detach().numpy(), x.grad.numpy(), w.grad.numpy()))
+    for m, t in zip(*results):
+        np.testing.assert_allclose(m, t, rtol=1e-12)
+
+
+def test_writing_through_an_expanded_view_raises_like_torch():
+    for lib in (minigrad, torch):
+        y = lib.ones(3, requires_grad=True) * 2
+        with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
+            y.expand(2, 3).mul_(2)
+
+
+def test_inplace_on_a_view_invalidates_tensors_saved_from_the_base():
+    for lib in (minigrad, torch):
+        x = lib.ones(2, 3, requires_grad=True)
+        y = x * 2
+        z = y * y  # saves y
+        y[0].mul_(2)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            z.sum().backward()
