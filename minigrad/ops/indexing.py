@@ -53,6 +53,8 @@ def _numpy_index(fn: Any) -> Any:
 class Index(Function):
     @staticmethod
     def forward(ctx, x, key, advanced):
+        if not advanced and not any(k is Ellipsis for k in key):
+            key = key + (Ellipsis,)  # x[0] of a vector: a 0-d view (as torch), not a scalar copy
         ctx.in_shape, ctx.key, ctx.advanced = x._array.shape, key, advanced
         return np.asarray(_numpy_index(lambda: x._array[key]))
 
