@@ -20,6 +20,7 @@ import numpy as np
 from hypothesis import assume
 from hypothesis import strategies as st
 
+from .. import _tensor
 from . import strategies as S
 
 FLOATS = (np.float32, np.float64)
@@ -717,8 +718,33 @@ def _index_put(lib: Any, x: Any, v: Any, mask: Any) -> Any:
     return y
 
 
+_VIEWS = {
+    "row": lambda y: y[0],
+    "stride": lambda y: y[..., ::2],
+    "transpose": lambda y: y.transpose(0, -1),
+    "flat": lambda y: y.reshape(-1),
+}
+
+
+@st.composite
+def _view_inplace_sample(draw: Any, dtype: Any, edge: bool) -> Sample:
+    x = draw(S.tensors(dtype, edge=edge, min_dims=1))
+    view = draw(st.sampled_from(sorted(_VIEWS) if x.shape[0] else ["stride", "transpose", "flat"]))
+    shape = tuple(_VIEWS[view](_tensor.Tensor._make(np.empty(x.shape))).shape)
+    b = draw(S.tensors(dtype, shape[draw(st.integers(0, len(shape))):], "moderate", edge))
+    return Sample((x, b), {"view": view, "method": draw(st.sampled_from(["add_", "mul_", "copy_"]))})
+
+
+def _view_inplace(lib: Any, a: Any, b: Any, view: str, method: str) -> Any:
+    """``y = a * 1.0; y[0].mul_(b)`` and friends: writing through a view changes its base."""
+    y = a * 1.0
+    getattr(_VIEWS[view](y), method)(b)
+    return y
+
+
 # in-place Tensor methods on a non-leaf: the op is recorded and the gradient flows through it
 _INPLACE_ENTRIES = [
+    OpInfo("Tensor.view_inplace", _view_inplace_sample, fn=_view_inplace),
     OpInfo("Tensor.add_", _inplace_pair, fn=_inplace("add_")),
     OpInfo("Tensor.sub_", _inplace_pair, fn=_inplace("sub_")),
     OpInfo("Tensor.mul_", _inplace_pair, fn=_inplace("mul_")),
