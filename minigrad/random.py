@@ -375,17 +375,20 @@ def uniform_array(shape, low=0.0, high=1.0, dtype=np.float32, generator=None) ->
     dt = _np_dtype(dtype)
     shape = _shape_tuple(shape)
     if dt not in _FLOATS:
-        raise RuntimeError(f"\"uniform_kernel_cpu\" not implemented for '{_TORCH_NAMES.get(dt.name, dt.name)}'")
+        name = _TORCH_NAMES.get(dt.name, dt.name)
+        raise RuntimeError(f"\"uniform_kernel_cpu\" not implemented for '{name}'")
     low, high = float(low), float(high)
     fmax = float(np.finfo(dt).max)
     for v, name in ((low, "from"), (high, "to")):
         if not -fmax <= v <= fmax:
             raise RuntimeError(f"{name} is out of bounds for {dt.name}")
     if not low <= high:
-        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low} > to={high}")
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low} > "
+                           f"to={high}")
     if not high - low <= fmax:
-        raise RuntimeError(f"uniform_ expects to-from <= std::numeric_limits<{_TORCH_NAMES[dt.name]}>::max(), "
-                           f"but found to={high} and from={low} which result in to-from to exceed the limit")
+        limit = f"std::numeric_limits<{_TORCH_NAMES[dt.name]}>::max()"
+        raise RuntimeError(f"uniform_ expects to-from <= {limit}, but found to={high} and from={low} "
+                           "which result in to-from to exceed the limit")
     n = _numel(shape)
     if n == 0:
         return np.empty(shape, dt)
@@ -545,7 +548,8 @@ def normal_array(shape, mean=0.0, std=1.0, dtype=np.float32, generator=None,
     dt = _np_dtype(dtype)
     shape = _shape_tuple(shape)
     if dt not in _FLOATS:
-        raise RuntimeError(f"\"normal_kernel_cpu\" not implemented for '{_TORCH_NAMES.get(dt.name, dt.name)}'")
+        name = _TORCH_NAMES.get(dt.name, dt.name)
+        raise RuntimeError(f"\"normal_kernel_cpu\" not implemented for '{name}'")
     mean, std = float(mean), float(std)
     if not std >= 0.0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
@@ -646,7 +650,8 @@ def randint_array(low, high, shape, dtype=np.int64, generator=None) -> np.ndarra
             if n == 0:
                 return np.empty(shape, dt)
             if dt not in (np.dtype(np.int64), np.dtype(np.float64), np.dtype(np.float32)):
-                raise RuntimeError("random_full_64_bits_range_kernel_cpu handles only int64, double, float and bfloat16")
+                raise RuntimeError("random_full_64_bits_range_kernel_cpu handles only int64, double, "
+                                   "float and bfloat16")
             return _cast_int64(_gen(generator)._u64(n), dt, shape)
         if dt.kind == "f":
             to_inc = min(1 << (np.finfo(dt).nmant + 1), (1 << 63) - 1)

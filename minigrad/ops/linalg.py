@@ -28,8 +28,9 @@ def _check(a: np.ndarray, b: np.ndarray) -> None:
         if a.ndim == 2 and b.ndim == 1:
             raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({_shape_str(a.shape)}), "
                                f"vec ({b.shape[0]})")
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_shape_str(a.shape[-2:] if a.ndim > 1 else (1, k_a))} "
-                           f"and {_shape_str(b.shape[-2:] if b.ndim > 1 else (k_b, 1))})")
+        rows = _shape_str(a.shape[-2:] if a.ndim > 1 else (1, k_a))
+        cols = _shape_str(b.shape[-2:] if b.ndim > 1 else (k_b, 1))
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows} and {cols})")
     try:
         np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     except ValueError:
@@ -84,7 +85,8 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
         raise RuntimeError("batch1 must be a 3D tensor" if input.ndim != 3 else "batch2 must be a 3D tensor")
     if input.shape[0] != mat2.shape[0]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                           f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
+                           f"[{input.shape[0]}, {input.shape[2]}] but got: "
+                           f"[{mat2.shape[0]}, {mat2.shape[1]}].")
     return matmul(input, mat2)
 
 

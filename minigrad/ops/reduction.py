@@ -116,7 +116,8 @@ class LogSumExp(Function):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         a = x._array
-        m = np.max(a, axis=axes, keepdims=True) if a.size else np.zeros(_keepdim_shape(a.shape, axes), a.dtype)
+        m = (np.max(a, axis=axes, keepdims=True) if a.size
+             else np.zeros(_keepdim_shape(a.shape, axes), a.dtype))
         m = np.where(np.isinf(m), 0, m)  # all -inf (or +inf) rows: shift by 0, as torch does
         out = np.log(np.sum(np.exp(a - m), axis=axes, keepdims=True)) + m
         out = Tensor._make(out if keepdim else np.squeeze(out, axis=axes))
