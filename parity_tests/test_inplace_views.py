@@ -68,3 +68,17 @@ def test_inplace_on_a_view_invalidates_tensors_saved_from_the_base():
         y[0].mul_(2)
         with pytest.raises(RuntimeError, match="modified by an inplace operation"):
             z.sum().backward()
+
+
+def test_setitem_with_an_integer_and_an_index_array_keeps_torchs_dim_order():
+    """x[0, :, idx] = v: torch selects with the integer first, so v is laid out (sliced, idx);
+    numpy's rule would expect (idx, sliced) — with a square v that transposes silently."""
+    results = []
+    for lib in (minigrad, torch):
+        x = lib.zeros(2, 3, 3, dtype=lib.float64, requires_grad=True) * 1
+        v = lib.arange(9.0, dtype=lib.float64).reshape(3, 3).requires_grad_()
+        x[0, :, lib.tensor([2, 0, 1])] = v
+        (x * lib.arange(18.0, dtype=lib.float64).reshape(2, 3, 3)).sum().backward()
+        results.append((x.detach().numpy(), v.grad.numpy()))
+    for m, t in zip(*results):
+        np.testing.assert_array_equal(m, t)  # pure data movement: exact

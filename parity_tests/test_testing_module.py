@@ -23,13 +23,11 @@ MARKER = "<!-- minigrad.testing example -->"
 
 
 def _readme_snippets() -> list[str]:
-    """The python blocks of the README's minigrad.testing section (the lead merges it from
-    /work/notes/README_testing.md; until then that file is the source)."""
-    for path in (ROOT / "README.md", Path("/work/notes/README_testing.md")):
-        if path.exists() and MARKER in path.read_text():
-            section = path.read_text().split(MARKER, 1)[1]
-            return re.findall(r"```python\n(.*?)```", section, flags=re.S)[:2]
-    pytest.fail(f"no README section marked {MARKER!r}")
+    """The python blocks of the README's minigrad.testing section."""
+    text = (ROOT / "README.md").read_text()
+    if MARKER not in text:
+        pytest.fail(f"no README section marked {MARKER!r}")
+    return re.findall(r"```python\n(.*?)```", text.split(MARKER, 1)[1], flags=re.S)[:2]
 
 
 def test_readme_example_runs_exactly_as_written():

@@ -88,7 +88,11 @@ class IndexPut(Function):
     def forward(ctx, x, value, key):
         ctx.key, ctx.value_shape = key, value._array.shape
         out = x._array.copy()
-        _numpy_index(lambda: out.__setitem__(key, value._array))
+        split = _torch_order(key)
+        if split is None:
+            _numpy_index(lambda: out.__setitem__(key, value._array))
+        else:  # select with the integers first (a numpy view into `out`), then assign
+            _numpy_index(lambda: out[split[0]].__setitem__(split[1], value._array))
         return out
 
     @staticmethod
@@ -138,18 +142,26 @@ def index(input: Tensor, key: Any) -> Tensor:
     if input._array.ndim == 0 and not advanced and any(isinstance(p, (int, np.integer)) for p in k):
         raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
                          "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
-    if advanced and any(_is_int(p) for p in k) and not any(isinstance(p, bool) for p in k) and all(
-            not isinstance(p, np.ndarray) or p.ndim for p in k):
-        # torch applies integer indices as plain selections first, so x[0, :, idx] keeps the
-        # sliced dim in front; numpy would count the 0 as an advanced index and move idx's dim first
-        first, second = _ints_first(k)
-        return index(index(input, first), second)
+    split = _torch_order(k) if advanced else None
+    if split is not None:
+        return index(index(input, split[0]), split[1])
     out = Index.apply(input, k, advanced)
     return out if advanced else _as_view(out, input, lambda t: index(t, k))
 
 
 def _is_int(p: Any) -> bool:
     return isinstance(p, (int, np.integer)) and not isinstance(p, bool)
+
+
+def _torch_order(key: tuple) -> tuple[tuple, tuple] | None:
+    """torch applies integer indices as plain selections first, so x[0, :, idx] keeps the sliced
+    dim in front; numpy would count the 0 as an advanced index and move idx's dim first.  For
+    such keys: (the selection, the rest), to apply one after the other; else None."""
+    if (any(_is_int(p) for p in key) and any(isinstance(p, np.ndarray) for p in key)
+            and not any(isinstance(p, bool) for p in key)
+            and all(not isinstance(p, np.ndarray) or p.ndim for p in key)):
+        return _ints_first(key)
+    return None
 
 
 def _ints_first(key: tuple) -> tuple[tuple, tuple]:
