@@ -45,6 +45,8 @@ def _set_requires_grad_false_on_non_leaf(lib):
 CASES = [
     ("add shape mismatch", lambda lib: lib.ones(2, 3) + lib.ones(4), "must match the size", True),
     ("mul shape mismatch", lambda lib: lib.ones(2, 3) * lib.ones(2, 2), "must match the size", True),
+    ("broadcast_tensors mismatch", lambda lib: lib.broadcast_tensors(lib.ones(2, 3), lib.ones(4)),
+     "must match the size", True),
     ("matmul shape mismatch", lambda lib: lib.ones(2, 3) @ lib.ones(4, 2), "cannot be multiplied", True),
     ("matmul 0-d", lambda lib: lib.matmul(lib.tensor(1.0), lib.ones(2)), "at least 1D", True),
     ("mv mismatch", lambda lib: lib.mv(lib.ones(2, 3), lib.ones(4)), "size mismatch", True),

@@ -264,7 +264,18 @@ def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
 
 
 def broadcast_tensors(*tensors: Tensor) -> tuple:
-    shape = np.broadcast_shapes(*(t._array.shape for t in tensors))
+    try:
+        shape = np.broadcast_shapes(*(t._array.shape for t in tensors))
+    except ValueError:
+        shapes = [t._array.shape for t in tensors]
+        ndim = max(len(sh) for sh in shapes)
+        for i in range(1, ndim + 1):  # torch names the first clash from the right
+            sizes = [sh[-i] for sh in shapes if len(sh) >= i and sh[-i] != 1]
+            if len(set(sizes)) > 1:
+                raise RuntimeError(f"The size of tensor a ({sizes[0]}) must match the size of tensor b "
+                                   f"({next(n for n in sizes if n != sizes[0])}) at non-singleton "
+                                   f"dimension {ndim - i}") from None
+        raise
     return tuple(expand(t, shape) for t in tensors)
 
 
