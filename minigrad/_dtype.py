@@ -26,9 +26,6 @@ class dtype:
     def __reduce__(self):  # dtypes are singletons: pickle/copy by name
         return (_by_name, (self.name,))
 
-    def to_real(self) -> "dtype":
-        return self
-
 
 float16 = dtype("float16", np.float16)
 float32 = dtype("float32", np.float32)

@@ -38,7 +38,7 @@ def format_tensor(t) -> str:
     if a.ndim == 0:
         body = fmt(a.item())
     elif a.size == 0:
-        body = "[]" if a.ndim == 1 else "[]"
+        body = "[]"
     else:
         width = max(len(fmt(v)) for v in a.reshape(-1)[:1000].tolist())
         body = np.array2string(a, separator=", ", prefix="tensor(", max_line_width=80, threshold=1000,

@@ -123,9 +123,6 @@ class Function:
         """``(target, output_nr)`` per input: the node (or leaf Tensor) its gradient flows to."""
         return tuple((None, 0) if e is None else (e[0], e[1]) for e in self._next)
 
-    def register_hook(self, hook: Any) -> None:
-        raise NotImplementedError("register hooks on tensors (Tensor.register_hook)")
-
     def __repr__(self) -> str:
         return f"<{self.name()} object at {id(self):#x}>"
 
