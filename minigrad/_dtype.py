@@ -40,9 +40,6 @@ bool_ = dtype("bool", np.bool_)
 _ALL = (float16, float32, float64, uint8, int8, int16, int32, int64, bool_)
 _FROM_NP = {d.np: d for d in _ALL}
 _NAMES = {d.name: d for d in _ALL}
-# torch's aliases
-ALIASES = {"half": float16, "float": float32, "double": float64, "short": int16, "int": int32,
-           "long": int64}
 
 
 def _by_name(name: str) -> dtype:
