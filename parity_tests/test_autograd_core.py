@@ -332,6 +332,31 @@ def test_custom_function_mark_non_differentiable():
     assert_same(*both(run))
 
 
+def test_custom_function_saving_a_non_tensor_raises_only_when_recorded():
+    """torch checks ``save_for_backward``'s arguments when it records the node: with nothing to
+    record (no input requires grad, or grad mode off) nothing is saved and nothing raises."""
+    def run(lib):
+        class SavesAnInt(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(3)
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, grad):
+                return grad
+
+        x = lib.ones(2, requires_grad=True)
+        with lib.no_grad():
+            quiet = SavesAnInt.apply(x)
+        plain = SavesAnInt.apply(lib.ones(2))
+        with pytest.raises(TypeError, match="save_for_backward can only save"):
+            SavesAnInt.apply(x)
+        return quiet, plain
+
+    assert_same(*both(run))
+
+
 def _np_sort(x):
     idx = np.argsort(x._array, kind="stable")
     return minigrad.tensor(x._array[idx]), minigrad.tensor(idx)

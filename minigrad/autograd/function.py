@@ -68,13 +68,8 @@ class Function:
 
     # -- the ctx API used inside forward/backward --------------------------------------------
     def save_for_backward(self, *tensors: Any) -> None:
-        """Keep these tensors (inputs or outputs, or None) for ``backward``."""
-        Tensor = _tensor.Tensor
-        for t in tensors:
-            if t is not None and not isinstance(t, Tensor):
-                i = next(i for i, x in enumerate(tensors) if x is t)
-                raise TypeError(f"save_for_backward can only save tensors, but argument {i} is of "
-                                f"type {type(t).__name__}")
+        """Keep these tensors (inputs or outputs, or None) for ``backward``.  (Checked only when the
+        node is recorded, as in torch: with nothing to record, nothing is saved.)"""
         self._to_save = tensors
 
     @property
@@ -132,21 +127,14 @@ class Function:
         """Run ``forward`` on ``args``; record a graph node if any input needs a gradient.
 
         ``forward`` runs with grad mode off (its own tensor ops must not be recorded) and with
-        numpy's floating-point warnings off (torch computes inf and nan silently)."""
+        numpy's floating-point warnings off (torch computes inf and nan silently).  This runs for
+        every op, inside backward too, so it does as little as it can when nothing is recorded."""
         Tensor = _tensor.Tensor
         ctx = object.__new__(cls)
         grad_mode = GradMode.enabled
-        if grad_mode:  # which inputs need a gradient, and the graph edge to each of those
-            needs, edges = [], []
-            for a in args:
-                if isinstance(a, Tensor) and a._requires_grad:
-                    needs.append(True)
-                    edges.append((a.grad_fn if a.grad_fn is not None else a, a._output_nr,
-                                  a._array.shape))
-                else:
-                    needs.append(False)
-                    edges.append(None)
-            ctx.needs_input_grad = needs = tuple(needs)
+        if grad_mode:  # which inputs need a gradient
+            ctx.needs_input_grad = needs = tuple(
+                [isinstance(a, Tensor) and a._requires_grad for a in args])
             GradMode.enabled = False
         token = errstate_var.set(IGNORE_ALL)
         try:
@@ -154,14 +142,23 @@ class Function:
         finally:
             GradMode.enabled = grad_mode
             errstate_var.reset(token)
-        out = Tensor._make(out) if type(out) is np.ndarray else _as_outputs(out, args)
+        if type(out) is np.ndarray:
+            out = Tensor._make(out)
+        elif isinstance(out, np.generic):  # numpy returns a scalar, not an array, for 0-d inputs
+            out = Tensor._make(np.asarray(out))
+        else:
+            out = _as_outputs(out, args)
         if grad_mode and True in needs:
-            ctx._record(tuple(edges), out if type(out) is tuple else (out,))
+            ctx._record(args, out if type(out) is tuple else (out,))
         return out
 
-    def _record(self, edges: tuple, outs: tuple) -> None:
-        """Make this ctx the grad_fn of ``outs`` and remember where input gradients go."""
-        self._next = edges
+    def _record(self, args: tuple, outs: tuple) -> None:
+        """Make this ctx the grad_fn of ``outs``; remember where each input's gradient must go (the
+        input's grad_fn, or the leaf itself) and what was saved for backward."""
+        self._next = tuple([
+            (a.grad_fn if a.grad_fn is not None else a, a._output_nr, a._array.shape) if need
+            else None
+            for a, need in zip(args, self.needs_input_grad)])
         state = self.__dict__
         if len(outs) > 1:  # kept to hand backward zeros for outputs that got no gradient
             self._n_outputs = len(outs)
@@ -172,11 +169,18 @@ class Function:
                 o._requires_grad, o.grad_fn, o._output_nr = True, self, i
         to_save = state.pop("_to_save", None)
         if to_save:
-            self._saved = tuple([
-                None if t is None
-                else _SavedOutput(t, outs.index(t)) if t.grad_fn is self
-                else (t, t._vc[0])
-                for t in to_save])
+            self._saved = tuple([_saved_entry(self, t, i, outs) for i, t in enumerate(to_save)])
+
+
+def _saved_entry(node: Function, t: Any, i: int, outs: tuple) -> Any:
+    """How ``save_for_backward``'s argument ``i`` is kept: the tensor with its version now (so a
+    later in-place change is detected), or, for an output of ``node``, a ``_SavedOutput``."""
+    if t is None:
+        return None
+    if not isinstance(t, _tensor.Tensor):
+        raise TypeError(f"save_for_backward can only save tensors, but argument {i} is of type "
+                        f"{type(t).__name__}")
+    return _SavedOutput(t, outs.index(t)) if t.grad_fn is node else (t, t._vc[0])
 
 
 def _as_outputs(out: Any, args: tuple) -> Any:
