@@ -117,8 +117,8 @@ def _needed(order: list, targets: set) -> set:
 def _call_node(node, grads: list, buffers: dict) -> None:
     """Run one node's backward and route each input gradient along its edge."""
     if node._n_outputs > 1 and node.materialize_grads and any(g is None for g in grads):
-        grads = [g if g is not None else _tensor.Tensor._make(np.zeros(shape, dtype))
-                 for g, (shape, dtype) in zip(grads, node._out_meta)]
+        grads = [g if g is not None or meta is None else _tensor.Tensor._make(np.zeros(*meta))
+                 for g, meta in zip(grads, node._out_meta)]
     results = node.backward(node, *grads)
     if type(results) is not tuple:
         results = (results,)

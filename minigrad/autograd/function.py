@@ -155,32 +155,40 @@ class Function:
     def _record(self, args: tuple, outs: tuple) -> None:
         """Make this ctx the grad_fn of ``outs``; remember where each input's gradient must go (the
         input's grad_fn, or the leaf itself) and what was saved for backward."""
-        self._next = tuple([
-            (a.grad_fn if a.grad_fn is not None else a, a._output_nr, a._array.shape) if need
-            else None
-            for a, need in zip(args, self.needs_input_grad)])
+        edges = []
+        for a, need in zip(args, self.needs_input_grad):
+            edges.append((a.grad_fn if a.grad_fn is not None else a, a._output_nr, a._array.shape)
+                         if need else None)
+        self._next = tuple(edges)
         state = self.__dict__
         if len(outs) > 1:  # kept to hand backward zeros for outputs that got no gradient
             self._n_outputs = len(outs)
-            self._out_meta = tuple((o._array.shape, o._array.dtype) for o in outs)
+            self._out_meta = tuple(None if o is None else (o._array.shape, o._array.dtype)
+                                   for o in outs)
         non_diff = state.get("_non_diff", ())
         for i, o in enumerate(outs):
-            if o._array.dtype.kind == "f" and id(o) not in non_diff:
+            if o is not None and o._array.dtype.kind == "f" and id(o) not in non_diff:
                 o._requires_grad, o.grad_fn, o._output_nr = True, self, i
         to_save = state.pop("_to_save", None)
         if to_save:
-            self._saved = tuple([_saved_entry(self, t, i, outs) for i, t in enumerate(to_save)])
+            saved = []
+            for t in to_save:  # each with its version now, so a later in-place change is caught
+                if not isinstance(t, _tensor.Tensor):
+                    saved.append(_check_saved(t, to_save))  # None, or raises
+                elif t.grad_fn is self:  # an output: see _SavedOutput
+                    saved.append(_SavedOutput(t, outs.index(t)))
+                else:
+                    saved.append((t, t._vc[0]))
+            self._saved = tuple(saved)
 
 
-def _saved_entry(node: Function, t: Any, i: int, outs: tuple) -> Any:
-    """How ``save_for_backward``'s argument ``i`` is kept: the tensor with its version now (so a
-    later in-place change is detected), or, for an output of ``node``, a ``_SavedOutput``."""
-    if t is None:
-        return None
-    if not isinstance(t, _tensor.Tensor):
+def _check_saved(t: Any, to_save: tuple) -> None:
+    """``save_for_backward`` keeps tensors or None; anything else is the caller's mistake (torch
+    finds it here too, when the node is recorded)."""
+    if t is not None:
+        i = next(i for i, x in enumerate(to_save) if x is t)
         raise TypeError(f"save_for_backward can only save tensors, but argument {i} is of type "
                         f"{type(t).__name__}")
-    return _SavedOutput(t, outs.index(t)) if t.grad_fn is node else (t, t._vc[0])
 
 
 def _as_outputs(out: Any, args: tuple) -> Any:
@@ -190,9 +198,12 @@ def _as_outputs(out: Any, args: tuple) -> Any:
     return _as_output(out, args)
 
 
-def _as_output(o: Any, args: tuple) -> "_tensor.Tensor":
-    """Wrap what forward returned as a fresh output Tensor."""
+def _as_output(o: Any, args: tuple) -> "_tensor.Tensor | None":
+    """Wrap what forward returned as a fresh output Tensor (None stays None: an output that was
+    not computed, which backward then receives no gradient for)."""
     Tensor = _tensor.Tensor
+    if o is None:
+        return None
     if isinstance(o, Tensor):
         for a in args:
             if o is a:  # an input returned as-is: the output is a new tensor

@@ -5,6 +5,7 @@ nodes.  The losses live in ``loss_functions.py`` and are re-exported here, as in
 """
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -31,10 +32,7 @@ DIFFERENTIABLE = (
 
 
 class Linear(Function):
-    """y = x @ W^T + b for x of shape (*, in_features), W (out_features, in_features), b (out,).
-
-    Backward, with g = dL/dy:  dL/dx = g @ W,  dL/dW = g^T @ x (over all leading dims),
-    dL/db = g summed over the leading dims."""
+    """y = x @ W^T + b for x of shape (*, in_features), W (out_features, in_features), b (out,)."""
 
     @staticmethod
     def forward(ctx, x, weight, bias):
@@ -51,13 +49,56 @@ class Linear(Function):
     @staticmethod
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
-        nx, nw, nb = ctx.needs_input_grad
-        gx = grad @ weight if nx else None
-        if x.ndim != 2:  # every leading dim is a batch dim: one row per sample
-            grad, x = grad.reshape(-1, weight.shape[0]), x.reshape(-1, weight.shape[1])
-        gw = grad.t() @ x if nw else None
-        gb = grad.sum(0) if nb else None
+        return LinearBackward.apply(grad, x, weight, ctx.needs_input_grad)
+
+
+def _rows(a: np.ndarray) -> np.ndarray:
+    """``a`` as a matrix with one row per sample: every leading dim is a batch dim."""
+    return a if a.ndim == 2 else a.reshape(math.prod(a.shape[:-1]), a.shape[-1])
+
+
+class LinearBackward(Function):
+    """The three gradients of ``linear`` as one op (torch's addmm backward also computes them in
+    one node), with g = dL/dy and every leading dim a batch dim:
+
+        dL/dx = g @ W,    dL/dW = g^T @ x,    dL/db = g summed over the batch.
+
+    Only those flagged in ``needs`` (x, W, b) are computed; the others are None.  Its own backward,
+    for second derivatives, takes the gradients (gx', gW', gb') that reach those three outputs:
+
+        d/dg = gx' @ W^T + x @ gW'^T + gb',    d/dx = g @ gW',    d/dW = g^T @ gx'."""
+
+    materialize_grads = False  # an output that gets no gradient contributes no term
+
+    @staticmethod
+    def forward(ctx, grad, x, weight, needs):
+        ctx.save_for_backward(grad, x, weight)
+        g = grad._array
+        gx = np.matmul(g, weight._array) if needs[0] else None
+        g = _rows(g)
+        gw = g.T @ _rows(x._array) if needs[1] else None
+        gb = g.sum(0) if needs[2] else None
         return gx, gw, gb
+
+    @staticmethod
+    def backward(ctx, ggx, ggw, ggb):
+        grad, x, weight = ctx.saved_tensors
+        n_grad, nx, nw = ctx.needs_input_grad[:3]
+        d_grad = None
+        if n_grad:
+            if ggx is not None:
+                d_grad = ggx @ weight.t()
+            if ggw is not None:
+                d_grad = x @ ggw.t() if d_grad is None else d_grad + x @ ggw.t()
+            if ggb is not None:
+                d_grad = ggb.expand(grad.shape) if d_grad is None else d_grad + ggb
+        d_x = grad @ ggw if nx and ggw is not None else None
+        d_w = None
+        if nw and ggx is not None:
+            n_out, n_in = weight.shape
+            rows = math.prod(grad.shape[:-1])
+            d_w = grad.reshape(rows, n_out).t() @ ggx.reshape(rows, n_in)
+        return d_grad, d_x, d_w, None
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
