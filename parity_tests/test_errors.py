@@ -212,6 +212,33 @@ CASES = [
         "between 0 and 1",
         True,
     ),
+    (  # the input check is skipped when the reduced loss is not nan: these must still raise
+        "BCE nan input, sum",
+        lambda lib: F(lib).binary_cross_entropy(lib.tensor([0.5, float("nan")]), lib.tensor([1.0, 0.0]),
+                                                reduction="sum"),
+        "input should be between 0 and 1",
+        True,
+    ),
+    (
+        "BCE input above 1 weighted by 0",
+        lambda lib: F(lib).binary_cross_entropy(lib.tensor([0.5, 2.0]), lib.tensor([1.0, 1.0]),
+                                                weight=lib.tensor([1.0, 0.0])),
+        "input should be between 0 and 1",
+        True,
+    ),
+    (
+        "BCE infinite input, no reduction",
+        lambda lib: F(lib).binary_cross_entropy(lib.tensor([float("inf")]), lib.tensor([1.0]),
+                                                reduction="none"),
+        "input should be between 0 and 1",
+        True,
+    ),
+    (
+        "BCE target outside [0, 1]",
+        lambda lib: F(lib).binary_cross_entropy(lib.tensor([0.5]), lib.tensor([2.0]), reduction="sum"),
+        "target should be between 0 and 1",
+        True,
+    ),
     (
         "CE target out of range",
         lambda lib: F(lib).cross_entropy(lib.ones(2, 3), lib.tensor([0, 3])),

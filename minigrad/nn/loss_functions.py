@@ -158,16 +158,19 @@ class BinaryCrossEntropy(Function):
     @staticmethod
     def forward(ctx, x, y, weight, reduction):
         a, t = x._array, y._array
-        if not _in_unit_interval(a):
-            raise RuntimeError("all elements of input should be between 0 and 1")
-        if not _in_unit_interval(t):
-            raise RuntimeError("all elements of target should be between 0 and 1")
         loss = (t - 1) * np.maximum(np.log1p(-a), -100) - t * np.maximum(np.log(a), -100)
         if weight is not None:
             loss = loss * weight._array
+        out = _reduce(loss, reduction)
+        # An input outside [0, 1] (or nan) makes one of the logs nan, and the nan reaches a sum or
+        # mean: a reduced loss that is not nan needs no pass over the input to check it.
+        if (reduction == "none" or np.isnan(out)) and not _in_unit_interval(a):
+            raise RuntimeError("all elements of input should be between 0 and 1")
+        if not _in_unit_interval(t):
+            raise RuntimeError("all elements of target should be between 0 and 1")
         ctx.save_for_backward(x, y, weight)
         ctx.divisor = _mean_divisor(reduction, a.size)
-        return _reduce(loss, reduction)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
