@@ -333,8 +333,7 @@ class Tensor:
     def backward(self, gradient: "Tensor | None" = None, retain_graph: bool | None = None,
                  create_graph: bool = False, inputs: Any = None) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (``gradient`` weights a non-scalar)."""
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self) -> "Tensor":
         """A tensor sharing storage and version counter, cut from the graph."""
@@ -706,7 +705,8 @@ _TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "
 _TENSOR_TYPES = {name: TensorType(name, _dtype._NAMES[d]) for d, name in _TYPE_NAMES.items()}
 
 
-from . import ops as _ops  # noqa: E402  (the ops need Tensor defined first)
+from . import autograd as _autograd  # noqa: E402  (autograd and the ops need Tensor defined first)
+from . import ops as _ops  # noqa: E402
 
 for _name in _ops.TENSOR_METHODS:
     setattr(Tensor, _name, getattr(_ops, _name))

@@ -36,7 +36,7 @@ def _grad_roots(outputs: tuple, grad_outputs: Any) -> list:
         if g is None:
             if out._array.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = _tensor.Tensor._make(np.ones(out._array.shape, out._array.dtype))
+            g = _tensor.Tensor._make(np.asarray(1, out._array.dtype).reshape(out._array.shape))
         elif not isinstance(g, _tensor.Tensor):
             g = _tensor.Tensor._make(np.asarray(g, dtype=out._array.dtype))
         elif g._array.shape != out._array.shape:
