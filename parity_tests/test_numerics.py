@@ -200,3 +200,34 @@ def test_cross_entropy_at_extremes(dtype, reduction):
         lambda lib, x: F(lib).nll_loss(F(lib).log_softmax(x, 1), lib.tensor(target), reduction=reduction),
         rows,
     )
+
+
+# ----- non-finite upstream gradients ---------------------------------------------------------------
+# torch's backward formulas *select* the gradient where an op passes it (threshold_backward,
+# where, masked_fill) rather than multiply it by a 0/1 mask, so a nan or inf arriving from
+# upstream stays out of the positions the op blocks (0 * inf would be nan there).
+UPSTREAM_X = np.array([-2.0, -1.0, -0.0, 0.0, 0.5, 1.0, 2.0, 3.0, np.nan])
+UPSTREAM_G = np.array([np.nan, np.inf, -np.inf, np.nan, np.inf, np.nan, 1.0, -np.inf, 2.0])
+
+MASKING_OPS = {
+    "relu": lambda lib, x: lib.relu(x),
+    "F.relu": lambda lib, x: F(lib).relu(x),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", list(MASKING_OPS))
+def test_non_finite_upstream_gradient_stays_out_of_blocked_positions(name, dtype):
+    def run(lib):
+        x = lib.tensor(UPSTREAM_X.astype(dtype), requires_grad=True)
+        out = MASKING_OPS[name](lib, x)
+        upstream = lib.tensor(np.resize(UPSTREAM_G, tuple(out.shape)).astype(dtype))
+        (g,) = lib.autograd.grad(out, x, upstream)
+        return g.detach().numpy() if lib is torch else g._array
+
+    expected = run(torch)
+    with warnings.catch_warnings(), np.errstate(all="raise"):
+        warnings.simplefilter("error")
+        actual = run(minigrad)
+    assert_close(actual, expected, msg=f"gradient of {name} under a non-finite upstream gradient")
+    record("numerics cases")

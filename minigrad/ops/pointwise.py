@@ -164,7 +164,27 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, grad):
         y, = ctx.saved_tensors
-        return grad * ~(y <= 0)  # torch's convention: 0 at exactly 0; nan lets the gradient through
+        return ReluBackward.apply(grad, y)
+
+
+class ReluBackward(Function):
+    """relu's gradient as one op (torch's threshold_backward): ``grad`` where y > 0, else 0.
+
+    It selects rather than multiplies by a mask, so a nan or inf upstream gradient stays out of
+    the masked positions (0 * inf would be nan).  0 at exactly y = 0 is torch's convention; y = nan
+    lets the gradient through.  Linear in ``grad``, so its own backward is the same selection,
+    and nothing flows to y (the mask is piecewise constant)."""
+
+    @staticmethod
+    def forward(ctx, grad, y):
+        ctx.save_for_backward(y)
+        g = grad._array
+        return np.where(y._array <= 0, g.dtype.type(0), g)
+
+    @staticmethod
+    def backward(ctx, gg):
+        y, = ctx.saved_tensors
+        return ReluBackward.apply(gg, y), None
 
 
 class Clamp(Function):
