@@ -10,6 +10,7 @@ Every loss takes ``reduction``: ``'none'`` (one loss per element), ``'sum'``, or
 """
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -19,7 +20,6 @@ from .._tensor import Tensor
 from ..autograd.function import Function
 from ..ops._util import operands
 from ..ops.arithmetic import _broadcast_error
-from ..ops.indexing import ScatterAdd
 from ..ops.reduction import log_softmax
 from ..ops.shape import sum_to
 
@@ -339,34 +339,57 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
 
 # ----- multi-class classification ---------------------------------------------------------------
 class NllLoss(Function):
-    """Negative log likelihood: loss_i = -w[t_i] * x[i, t_i] for log-probabilities x of shape
-    (N, C, K) and class indices t of shape (N, K).  Targets equal to ``ignore_index`` count 0.
+    """Negative log likelihood: loss_i = -w[t_i] * x[i, t_i] for log-probabilities x and class
+    indices t, computed on x viewed as (N, C, K) and t as (N, K) (``nck``, from ``_nck``).
+    Targets equal to ``ignore_index`` count 0.
 
     'mean' divides by the total weight of the counted targets (not by N).  The gradient is
-    -w[t_i] (over that total) at position t_i and 0 elsewhere: a scatter of the picked weights."""
+    -w[t_i] (over that total) at position t_i and 0 elsewhere (``NllLossBackward``)."""
 
     @staticmethod
-    def forward(ctx, x, target, weight, ignore_index, reduction):
-        a, t = x._array, target._array
+    def forward(ctx, x, target, weight, ignore_index, reduction, nck):
+        n, _, k = nck
+        a = x._array.reshape(nck)
+        t = target._array.astype(np.int64, copy=False).reshape(n, k)  # signed: ignore_index < 0
         ignored = t == ignore_index
         safe_t = np.where(ignored, 0, t)  # any valid index; its weight is zeroed below
-        picked = np.take_along_axis(a, safe_t[:, None, :], axis=1)[:, 0, :]
+        picks = np.arange(n)[:, None], safe_t, np.arange(k)  # the (N, K) picked positions of a
         w = weight._array[safe_t] if weight is not None else np.ones((), a.dtype)
         w = np.where(ignored, a.dtype.type(0), w)
-        losses = -w * picked
-        ctx.index = Tensor._make(safe_t[:, None, :])
-        ctx.shape = a.shape
-        if reduction == "none":
-            ctx.coef = -w
-            return losses
+        losses = -w * a[picks]
+        ctx.picks, ctx.nck, ctx.shape = picks, nck, x._array.shape
+        if reduction == "none":  # one loss per target element
+            ctx.coef = Tensor._make(-w)
+            return losses.reshape(target._array.shape if x._array.ndim > 1 else ())
         total = w.sum(dtype=a.dtype)  # 0 if every target is ignored: 'mean' is then nan, as torch
-        ctx.coef = np.where(ignored, 0, -w / total) if reduction == "mean" else -w
+        ctx.coef = Tensor._make(np.where(ignored, 0, -w / total) if reduction == "mean" else -w)
         return losses.sum() / total if reduction == "mean" else losses.sum()
 
     @staticmethod
     def backward(ctx, grad):
-        src = (grad * Tensor._make(ctx.coef)).unsqueeze(1)  # (N, 1, K)
-        return ScatterAdd.apply(src, 1, ctx.index, ctx.shape), None, None, None, None
+        gx = NllLossBackward.apply(grad, ctx.coef, ctx.picks, ctx.nck, ctx.shape)
+        return gx, None, None, None, None, None
+
+
+class NllLossBackward(Function):
+    """nll_loss's gradient as one op: zeros of the input's shape with grad * coef written at the
+    picked positions (coef = -w[t_i], over the total weight for 'mean').  It is linear in
+    ``grad``: its own backward gathers gg at the same positions, times coef, summed to grad's
+    shape."""
+
+    @staticmethod
+    def forward(ctx, grad, coef, picks, nck, shape):
+        ctx.coef, ctx.picks, ctx.nck, ctx.grad_shape = coef, picks, nck, grad._array.shape
+        g, c = grad._array, coef._array
+        out = np.zeros(nck, dtype=g.dtype)
+        out[picks] = (g.reshape(c.shape) if g.ndim else g) * c  # each position is picked once
+        return out.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, gg):
+        picked = gg.reshape(ctx.nck)[ctx.picks] * ctx.coef
+        d_grad = picked.reshape(ctx.grad_shape) if ctx.grad_shape else picked.sum()
+        return d_grad, None, None, None, None
 
 
 def _check_target(target: Tensor) -> None:
@@ -375,8 +398,9 @@ def _check_target(target: Tensor) -> None:
                            f"{_SCALAR_NAMES[target.dtype.name]}")
 
 
-def _as_nck(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
-    """The input as (N, C, K) and the target as (N, K), checking shapes as torch's nll_loss_nd."""
+def _nck(input: Tensor, target: Tensor) -> tuple[int, int, int]:
+    """(N, C, K): the input seen as (N, C, K) and the target as (N, K), checking shapes as
+    torch's nll_loss_nd does."""
     if input.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
     if input.ndim != 1 and (target.ndim == 0 or input.shape[0] != target.shape[0]):
@@ -388,13 +412,11 @@ def _as_nck(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
         if target.numel() != 1:
             raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: "
                              f"{target.numel()}")
-        return input.reshape(1, -1, 1), target.reshape(1, 1)
+        return 1, input.shape[0], 1
     if input.ndim > 2 and target.shape[1:] != input.shape[2:]:
         expected = [input.shape[0], *input.shape[2:]]
         raise RuntimeError(f"Expected target size {expected}, got {list(target.shape)}")
-    n, c = input.shape[:2]
-    k = int(np.prod(input.shape[2:], dtype=np.int64))
-    return input.reshape(n, c, k), target.reshape(n, k)
+    return input.shape[0], input.shape[1], math.prod(input.shape[2:])
 
 
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: Any = None,
@@ -402,10 +424,9 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     """Negative log likelihood of class indices ``target`` under log-probabilities ``input``
     ((N, C), (C,) or (N, C, d1, ...)); usually after ``log_softmax``."""
     reduction = _reduction(reduction, size_average, reduce)
-    x, t = _as_nck(input, target)
+    nck = _nck(input, target)
     _check_target(target)
-    t = t.long()  # uint8 targets too: comparing with ignore_index=-100 needs a signed type
-    n_classes = x.shape[1]
+    n_classes = nck[1]
     if weight is not None:
         if weight.ndim != 1 or weight.numel() != n_classes:
             raise RuntimeError(f"weight tensor should be defined either for all {n_classes} classes "
@@ -413,14 +434,13 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
         if weight._array.dtype != input._array.dtype:
             raise RuntimeError(f"expected scalar type {_SCALAR_NAMES[input.dtype.name]} but found "
                                f"{_SCALAR_NAMES[weight.dtype.name]}")
-    counted = t._array[t._array != ignore_index]
-    bad = counted[(counted < 0) | (counted >= n_classes)]
-    if bad.size:
-        raise IndexError(f"Target {bad[0]} is out of bounds.")
-    out = NllLoss.apply(x, t, weight, ignore_index, reduction)
-    if reduction == "none":  # one loss per target element
-        out = out.reshape(target.shape if input.ndim > 1 else ())
-    return out
+    t = target._array.astype(np.int64, copy=False)
+    if t.size and (t.min() < 0 or t.max() >= n_classes):  # then find one that is not ignored
+        counted = t[t != ignore_index]
+        bad = counted[(counted < 0) | (counted >= n_classes)]
+        if bad.size:
+            raise IndexError(f"Target {bad[0]} is out of bounds.")
+    return NllLoss.apply(input, target, weight, ignore_index, reduction, nck)
 
 
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,

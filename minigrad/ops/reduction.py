@@ -166,8 +166,30 @@ class LogSoftmax(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        y, = ctx.saved_tensors  # dL/dx = g - softmax(x) * sum(g)
-        return grad - y.exp() * grad.sum(ctx.dim, keepdim=True), None
+        y, = ctx.saved_tensors
+        return LogSoftmaxBackward.apply(grad, y, ctx.dim), None
+
+
+class LogSoftmaxBackward(Function):
+    """log_softmax's gradient as one op (torch's _log_softmax_backward_data), with s = e^y the
+    softmax and S = sum(g) over ``dim``:  dL/dx = g - s S.
+
+    Its own backward, for second derivatives, given gg:  d/dg = gg - sum(gg s),  d/dy = -gg s S."""
+
+    @staticmethod
+    def forward(ctx, grad, y, dim):
+        ctx.save_for_backward(grad, y)
+        ctx.dim = dim
+        g = grad._array
+        return g - np.exp(y._array) * np.sum(g, axis=dim, keepdims=True)
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, y = ctx.saved_tensors
+        n_grad, ny = ctx.needs_input_grad[:2]
+        s, dim = y.exp(), ctx.dim
+        return (gg - (gg * s).sum(dim, keepdim=True) if n_grad else None,
+                -gg * s * grad.sum(dim, keepdim=True) if ny else None, None)
 
 
 # ----- the public functions -------------------------------------------------------------------
