@@ -19,12 +19,25 @@ def sum_to(grad: Tensor, shape: tuple) -> Tensor:
     gshape = grad._array.shape
     if gshape == shape:
         return grad
-    lead = len(gshape) - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1)
+    axes = _broadcast_axes(gshape, shape)
     if axes:
         grad = grad.sum(axes, keepdim=True)
     return grad.reshape(shape) if grad._array.shape != shape else grad
+
+
+def sum_to_array(grad: np.ndarray, shape: tuple) -> np.ndarray:
+    """``sum_to`` on a numpy array, for fused backward ops that compute in numpy."""
+    if grad.shape == shape:
+        return grad
+    axes = _broadcast_axes(grad.shape, shape)
+    return (grad.sum(axes, keepdims=True) if axes else grad).reshape(shape)
+
+
+def _broadcast_axes(gshape: tuple, shape: tuple) -> tuple:
+    """The dims of ``gshape`` that broadcasting ``shape`` to it added or stretched."""
+    lead = len(gshape) - len(shape)
+    return tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1)
 
 
 def _owner(a: np.ndarray) -> np.ndarray:
