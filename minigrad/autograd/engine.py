@@ -128,13 +128,20 @@ def _call_node(node, grads: list, buffers: dict) -> None:
         if len(results) < len(edges) or any(r is not None for r in results[len(edges):]):
             raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
                                f"(expected {len(edges)}, got {len(results)})")
-    for i, (edge, g) in enumerate(zip(edges, results)):
+    i = -1
+    for edge, g in zip(edges, results):
+        i += 1
         if edge is None or g is None:
             continue
         target, nr, shape = edge
         if g._array.shape != shape:
             g = _fit_shape(node, i, g, shape)
-        _add_to(buffers, target, nr, g)
+        slot = buffers.get(target)
+        if slot is None:  # the first gradient to reach this target: no sum yet
+            slot = buffers[target] = [None] * target._n_outputs
+            slot[nr] = g
+        else:
+            _add_to(buffers, target, nr, g)
 
 
 def _fit_shape(node, i: int, g, shape: tuple):

@@ -204,6 +204,8 @@ def _as_output(o: Any, args: tuple) -> "_tensor.Tensor | None":
     Tensor = _tensor.Tensor
     if o is None:
         return None
+    if type(o) is np.ndarray:
+        return Tensor._make(o)
     if isinstance(o, Tensor):
         for a in args:
             if o is a:  # an input returned as-is: the output is a new tensor
