@@ -212,6 +212,23 @@ UPSTREAM_G = np.array([np.nan, np.inf, -np.inf, np.nan, np.inf, np.nan, 1.0, -np
 MASKING_OPS = {
     "relu": lambda lib, x: lib.relu(x),
     "F.relu": lambda lib, x: F(lib).relu(x),
+    "clamp": lambda lib, x: x.clamp(-1.0, 1.0),
+    "clamp_min": lambda lib, x: x.clamp(min=0.5),
+    "maximum": lambda lib, x: lib.maximum(x, lib.ones_like(x)),
+    "minimum": lambda lib, x: lib.minimum(x, lib.full_like(x, 0.5)),
+    "max() of all": lambda lib, x: x[:-1].max(),  # (without the nan: a nan max is tested below)
+    "min() of all": lambda lib, x: x[:-1].min(),
+    "floor": lambda lib, x: x.floor(),
+    "ceil": lambda lib, x: x.ceil(),
+    "round": lambda lib, x: x.round(),
+    "trunc": lambda lib, x: x.trunc(),
+    "sign": lambda lib, x: x.sign(),
+    "std of a constant row": lambda lib, x: (x[:3] * 0 + 2).std(),
+    "prod() with two zeros": lambda lib, x: x[2:5].prod(),
+    "nll_loss ignore_index, none": lambda lib, x: F(lib).nll_loss(
+        x[:6].reshape(2, 3), lib.tensor([2, -100]), reduction="none"),
+    "cross_entropy ignore_index, mean": lambda lib, x: F(lib).cross_entropy(
+        x[:6].reshape(2, 3), lib.tensor([-100, 1])),
 }
 
 
@@ -231,3 +248,19 @@ def test_non_finite_upstream_gradient_stays_out_of_blocked_positions(name, dtype
         actual = run(minigrad)
     assert_close(actual, expected, msg=f"gradient of {name} under a non-finite upstream gradient")
     record("numerics cases")
+
+
+NAN_INPUT_OPS = {  # torch sends the gradient of a nan result to the nan inputs
+    "maximum": lambda lib, a, b: lib.maximum(a, b),
+    "minimum": lambda lib, a, b: lib.minimum(a, b),
+    "max() of all": lambda lib, a, b: (a * b).max(),
+    "min() of all": lambda lib, a, b: (a + b).min(),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", list(NAN_INPUT_OPS))
+def test_nan_inputs_receive_the_gradient(name, dtype):
+    a = np.array([np.nan, 1.0, 3.0, 2.0], dtype=dtype)
+    b = np.array([1.0, 2.0, np.nan, 2.0], dtype=dtype)
+    check(NAN_INPUT_OPS[name], a, b, grad_of=(0, 1))

@@ -19,7 +19,7 @@ import numpy as np
 from .._tensor import Tensor
 from ..autograd.function import Function
 from ..ops._util import operands
-from ..ops.arithmetic import _broadcast_error
+from ..ops.arithmetic import _broadcast_error, where
 from ..ops.reduction import log_softmax
 from ..ops.shape import sum_to
 
@@ -357,7 +357,7 @@ class NllLoss(Function):
         w = weight._array[safe_t] if weight is not None else np.ones((), a.dtype)
         w = np.where(ignored, a.dtype.type(0), w)
         losses = -w * a[picks]
-        ctx.picks, ctx.nck, ctx.shape = picks, nck, x._array.shape
+        ctx.picks, ctx.nck, ctx.shape, ctx.ignored = picks, nck, x._array.shape, ignored
         if reduction == "none":  # one loss per target element
             ctx.coef = Tensor._make(-w)
             return losses.reshape(target._array.shape if x._array.ndim > 1 else ())
@@ -367,7 +367,7 @@ class NllLoss(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        gx = NllLossBackward.apply(grad, ctx.coef, ctx.picks, ctx.nck, ctx.shape)
+        gx = NllLossBackward.apply(grad, ctx.coef, ctx.picks, ctx.nck, ctx.shape, ctx.ignored)
         return gx, None, None, None, None, None
 
 
@@ -378,18 +378,20 @@ class NllLossBackward(Function):
     shape."""
 
     @staticmethod
-    def forward(ctx, grad, coef, picks, nck, shape):
+    def forward(ctx, grad, coef, picks, nck, shape, ignored):
         ctx.coef, ctx.picks, ctx.nck, ctx.grad_shape = coef, picks, nck, grad._array.shape
+        ctx.ignored = ignored
         g, c = grad._array, coef._array
         out = np.zeros(nck, dtype=g.dtype)
-        out[picks] = (g.reshape(c.shape) if g.ndim else g) * c  # each position is picked once
+        # each position is picked once; ignored targets get nothing (torch skips them), not 0 * grad
+        out[picks] = np.where(ignored, g.dtype.type(0), (g.reshape(c.shape) if g.ndim else g) * c)
         return out.reshape(shape)
 
     @staticmethod
     def backward(ctx, gg):
-        picked = gg.reshape(ctx.nck)[ctx.picks] * ctx.coef
+        picked = where(Tensor._make(ctx.ignored), 0.0, gg.reshape(ctx.nck)[ctx.picks] * ctx.coef)
         d_grad = picked.reshape(ctx.grad_shape) if ctx.grad_shape else picked.sum()
-        return d_grad, None, None, None, None
+        return d_grad, None, None, None, None, None
 
 
 def _check_target(target: Tensor) -> None:

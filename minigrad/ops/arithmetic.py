@@ -158,10 +158,10 @@ class Maximum(_Binary):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
-        a_wins, b_wins = (a > b, b > a) if type(ctx) is Maximum else (a < b, b < a)
-        half = grad * (a == b) * 0.5
-        return (sum_to(grad * a_wins + half, a.shape) if na else None,
-                sum_to(grad * b_wins + half, b.shape) if nb else None)
+        a_loses, b_loses = (a < b, b < a) if type(ctx) is Maximum else (a > b, b > a)
+        g = where(a == b, grad * 0.5, grad)  # torch: where(a == b, grad / 2, grad).masked_fill_(loses, 0)
+        return (sum_to(where(a_loses, 0.0, g), a.shape) if na else None,
+                sum_to(where(b_loses, 0.0, g), b.shape) if nb else None)
 
 
 class Minimum(Maximum):

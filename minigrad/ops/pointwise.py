@@ -8,6 +8,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
+from .arithmetic import maximum, minimum, where
 from ._util import float_input
 
 
@@ -209,7 +210,9 @@ class Clamp(Function):
             inside = x >= ctx.lo
         if ctx.hi is not None:
             inside = (x <= ctx.hi) if inside is None else inside & (x <= ctx.hi)
-        return grad * inside if inside is not None else grad, None, None
+        if inside is None:
+            return grad, None, None
+        return where(inside, grad, 0.0), None, None  # select, as torch's clamp_backward
 
 
 class Sign(Function):
@@ -220,7 +223,7 @@ class Sign(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * 0
+        return grad.new_zeros(grad.shape)  # torch: zeros_like(grad), whatever grad holds
 
 
 class Rounding(Function):
@@ -232,7 +235,7 @@ class Rounding(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * 0, None
+        return grad.new_zeros(grad.shape), None
 
 
 class Cast(Function):
@@ -322,7 +325,6 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        from .arithmetic import maximum, minimum
         out = input if min is None else maximum(input, min)
         return out if max is None else minimum(out, max)
     if input._array.dtype.kind != "f" and any(isinstance(v, float) for v in (min, max)):

@@ -15,7 +15,9 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
-from ._util import dims, wrap_dim
+from ..autograd.grad_mode import GradMode
+from ._util import dims, float_input, wrap_dim
+from .arithmetic import maximum, minimum, where
 
 # what max(x, dim)/min(x, dim) return, like torch.return_types.max/min
 _RESULT = {True: namedtuple("max", ["values", "indices"]), False: namedtuple("min", ["values", "indices"])}
@@ -59,10 +61,10 @@ class Mean(Function):
 
 class Prod(Function):
     @staticmethod
-    def forward(ctx, x, axes, keepdim, dtype):
+    def forward(ctx, x, axes, keepdim, dtype, whole=False):
         out = Tensor._make(np.asarray(np.prod(x._array, axis=axes, keepdims=keepdim, dtype=dtype)))
         ctx.save_for_backward(x, out)
-        ctx.axes, ctx.keepdim = axes, keepdim
+        ctx.axes, ctx.keepdim, ctx.whole = axes, keepdim, whole
         return out
 
     @staticmethod
@@ -72,17 +74,19 @@ class Prod(Function):
         axes, shape = ctx.axes, x._array.shape
         g = _spread(grad, shape, axes, ctx.keepdim)
         if all(shape[a] == 1 for a in axes):  # one factor per slice (or a 0-d input): the identity,
-            return g, None, None, None        # exactly (out / x loses precision at tiny x)
-        if not (x == 0)._array.any():
-            return g * _spread(out, shape, axes, ctx.keepdim) / x, None, None, None
-        return g * _prod_of_others(x, axes), None, None, None
+            return g, None, None, None, None  # exactly (out / x loses precision at tiny x)
+        zeros = int(np.count_nonzero(x._array == 0))
+        if not zeros:
+            return g * _spread(out, shape, axes, ctx.keepdim) / x, None, None, None, None
+        if ctx.whole and zeros > 1 and not GradMode.enabled:  # torch's prod_backward shortcut
+            return x.new_zeros(shape), None, None, None, None
+        return g * _prod_of_others(x, axes), None, None, None, None
 
 
 def _prod_of_others(x: Tensor, axes: tuple) -> Tensor:
     """For each element, the product of the other elements of its slice, without dividing (so
     zeros are fine) and with Tensor ops (so second derivatives are right even with two zeros):
     row i of an n x n stack is the slice with x_i replaced by 1; its product is the answer."""
-    from .arithmetic import where
     keep = [d for d in range(x.ndim) if d not in axes]
     moved = x.permute(keep + list(axes))  # reduced axes last
     lead, reduced = moved.shape[:len(keep)], moved.shape[len(keep):]
@@ -96,20 +100,25 @@ class Extreme(Function):
     """amax/amin: ties share the gradient equally, as torch does."""
 
     @staticmethod
-    def forward(ctx, x, axes, keepdim, fn):
+    def forward(ctx, x, axes, keepdim, fn, select=False):
         out = Tensor._make(np.asarray(fn(x._array, axis=axes, keepdims=keepdim)))
         ctx.save_for_backward(x, out)
-        ctx.axes, ctx.keepdim = axes, keepdim
+        ctx.axes, ctx.keepdim, ctx.select = axes, keepdim, select
         return out
 
     @staticmethod
     def backward(ctx, grad):
         x, out = ctx.saved_tensors
         shape, axes = x._array.shape, ctx.axes
-        winners = x == _spread(out, shape, axes, ctx.keepdim)
+        if ctx.select and np.isnan(out._array).any():  # torch: a nan max goes to the nan elements
+            winners = Tensor._make(np.isnan(x._array))
+        else:
+            winners = x == _spread(out, shape, axes, ctx.keepdim)
         share = _spread(grad, shape, axes, ctx.keepdim) / _spread(
             winners.sum(axes, keepdim=True), shape, axes, True)
-        return share * winners, None, None, None
+        if ctx.select:  # max()/min(): torch's evenly_distribute_backward (CPU) masked_fills zeros
+            return where(winners, share, 0.0), None, None, None, None
+        return share * winners, None, None, None, None  # amax/amin: torch's scale_grad_by_count
 
 
 class LogSumExp(Function):
@@ -220,7 +229,7 @@ _TYPE_WORD = {"i": "Long", "u": "Byte", "b": "Bool"}
 
 def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     axes = dims(dim, input._array.ndim)
-    return Prod.apply(input, axes, keepdim, _sum_dtype(input, dtype))
+    return Prod.apply(input, axes, keepdim, _sum_dtype(input, dtype), dim is None)
 
 
 def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
@@ -240,7 +249,6 @@ def _extreme(input: Tensor, dim: Any, keepdim: bool, fn: Any, name: str) -> Tens
 
 
 def _max_min(input: Tensor, dim: Any, keepdim: bool, other: Any, is_max: bool) -> Any:
-    from .arithmetic import maximum, minimum
     if isinstance(dim, Tensor):
         return (maximum if is_max else minimum)(input, dim)
     if other is not None:
@@ -250,7 +258,7 @@ def _max_min(input: Tensor, dim: Any, keepdim: bool, other: Any, is_max: bool) -
             raise RuntimeError(f"{'max' if is_max else 'min'}(): Expected reduction dim to be "
                                "specified for input.numel() == 0. Specify the reduction dim with the "
                                "'dim' argument.")
-        return Extreme.apply(input, dims(None, input._array.ndim), False, np.max if is_max else np.min)
+        return Extreme.apply(input, dims(None, input._array.ndim), False, np.max if is_max else np.min, True)
     d = wrap_dim(dim, input._array.ndim)
     indices = (argmax if is_max else argmin)(input, d, keepdim=True)
     values = input.gather(d, indices) if input._array.ndim else input.clone()
@@ -313,13 +321,11 @@ def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     v = var(input, dim, unbiased, keepdim, correction=correction)
     # torch defines the gradient of std as 0 where std == 0 (sqrt's derivative is infinite there)
     zero = v == 0
-    from .arithmetic import where
-    return where(zero, v * 0, where(zero, 1.0, v).sqrt())
+    return where(zero, 0.0, where(zero, 1.0, v).sqrt())
 
 
 def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     """log(sum(exp(x))) computed without overflow."""
-    from ._util import float_input
     input = float_input(input)
     return LogSumExp.apply(input, dims(dim, input._array.ndim), keepdim)
 
