@@ -14,7 +14,9 @@ Floating-point arithmetic
     torch's CPU kernels are compiled with FMA contraction (the AVX2/AVX512 builds that every modern
     x86-64 CPU dispatches to), so ``x * (to - from) + from`` and ``n * std + mean`` are fused
     multiply-adds: one rounding.  numpy has no fma; ``_fma32``/``_fma64`` compute it exactly
-    (error-free transformations plus round-to-odd, Boldo & Melquiond 2008).  If torch is forced to
+    (error-free transformations plus round-to-odd, Boldo & Melquiond 2008; lanes where those are
+    not exact, a product that underflows or overflows, e.g. ``normal_(0, 1e-310)``'s subnormal
+    results, are computed with exact rationals instead).  If torch is forced to
     its non-vectorised kernels (``ATEN_CPU_CAPABILITY=default``) it rounds twice instead; set the
     same environment variable for minigrad (read at import) to follow it.
 
@@ -286,26 +288,58 @@ def _split(a):
     return hi, a - hi
 
 
+# Where the vectorised emulation below is exact: Dekker's product error a*b - p is exact only if
+# no partial product underflows (|a*b| >= 2**-966), and Veltkamp's split only if a*(2**27 + 1)
+# does not overflow.  Other lanes (subnormal results, e.g. normal_(0, 1e-310)) take _fma64_exact.
+_FMA64_MIN_PRODUCT = 2.0 ** -960
+_FMA64_MAX_FACTOR = 2.0 ** 995
+_FMA64_MIN_RESULT = 2.0 ** -1000
+
+
+def _fma64_exact(a: float, b: float, c: float) -> float:
+    """fma(a, b, c) of finite doubles through exact rationals: ``Fraction`` -> float is one correct
+    rounding (int / int true division), subnormal results included."""
+    from fractions import Fraction
+
+    exact = Fraction(a) * Fraction(b) + Fraction(c)
+    if exact == 0:  # an exact zero takes IEEE's sign rule for a*b + c, as the plain sum does
+        return a * b + c
+    try:
+        out = float(exact)
+    except OverflowError:  # rounds past the largest double
+        return math.inf if exact > 0 else -math.inf
+    return out if out != 0 else (-0.0 if exact < 0 else 0.0)  # underflow to zero keeps the sign
+
+
 def _fma64(a, b, c, explicit=False):
-    """float64 ``fma(a, b, c)`` correctly rounded (Boldo & Melquiond's emulation; exact unless a
-    product over/underflows).  Without FMA contraction: two roundings, unless torch's source calls
-    ``std::fma`` itself (``explicit``)."""
+    """float64 ``fma(a, b, c)`` correctly rounded: Boldo & Melquiond's emulation, and exact
+    rational arithmetic for the (rare) lanes it cannot handle: a product that underflows (tiny
+    ``std`` or uniform range: subnormal results) or overflows.  Without FMA contraction: two
+    roundings, unless torch's source calls ``std::fma`` itself (``explicit``)."""
     a = np.asarray(a, np.float64)
     b = np.asarray(b, np.float64)
     c = np.asarray(c, np.float64)
     if _CAPABILITY == "default" and not explicit:
         return a * b + c
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         p = a * b
         ah, al = _split(a)
         bh, bl = _split(b)
         err = ((ah * bh - p) + ah * bl + al * bh) + al * bl
         hi, lo = _two_sum(c, p)
         out = hi + _round_odd_sum(lo, err)
-    # inf/nan inputs (or an overflowing product): the plain expression is the right answer there
-    bad = ~np.isfinite(p) | ~np.isfinite(c)
-    if bad.any():
-        out = np.where(bad, p + c, out)
+    finite = np.isfinite(a) & np.isfinite(b) & np.isfinite(c)
+    # inf/nan inputs, or a zero factor (an exact product: IEEE's signed-zero sum), are the plain sum
+    out = np.where(finite & (a != 0) & (b != 0), out, p + c)
+    underflow = (a != 0) & (b != 0) & (np.abs(p) < _FMA64_MIN_PRODUCT)
+    overflow = (np.abs(a) >= _FMA64_MAX_FACTOR) | (np.abs(b) >= _FMA64_MAX_FACTOR) | ~np.isfinite(p)
+    cancelled = (p != 0) & (np.abs(out) < _FMA64_MIN_RESULT)  # c + a*b lands near the subnormals
+    exact = finite & (underflow | overflow | cancelled)
+    if exact.any():
+        out = np.array(out, np.float64)  # writable, also for 0-d
+        idx = np.nonzero(exact)
+        ab = np.broadcast_arrays(a, b, c)
+        out[idx] = [_fma64_exact(x, y, z) for x, y, z in zip(*(v[idx].tolist() for v in ab))]
     return out
 
 

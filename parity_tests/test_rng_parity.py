@@ -149,6 +149,19 @@ def test_normal_kernel(seed, shape, dtype, mean, std):
     in_lockstep(g, tg)
 
 
+@pytest.mark.parametrize("n", [1, 2, 15, 16, 40])
+def test_float64_fma_with_subnormal_results(n):
+    """z * std + mean and u * (to - from) + from whose product underflows: torch's fma rounds the
+    subnormal result once; an emulated fma whose error term underflows is off by an ulp there
+    (found by the thorough profile: normal_(0.0, 2.225073858507e-311) on 15 elements)."""
+    for std in (2.225073858507e-311, 2.225073858507203e-309, 5e-324):
+        g, tg = pair(0)
+        same(R.normal_array((n,), 0.0, std, np.float64, g), torch.empty(n, dtype=torch.float64).normal_(0.0, std, generator=tg))
+    for low, high in ((0.0, 3e-308), (2.3e-308, 2.4e-308)):
+        g, tg = pair(0)
+        same(R.uniform_array((n,), low, high, np.float64, g), torch.empty(n, dtype=torch.float64).uniform_(low, high, generator=tg))
+
+
 @settings(max_examples=5)
 @given(seed=seeds)
 def test_normal_float32_avx2_polynomials_large(seed):
