@@ -352,17 +352,23 @@ class NllLoss(Function):
         a = x._array.reshape(nck)
         t = target._array.astype(np.int64, copy=False).reshape(n, k)  # signed: ignore_index < 0
         ignored = t == ignore_index
-        safe_t = np.where(ignored, 0, t)  # any valid index; its weight is zeroed below
+        if not ignored.any():
+            ignored = None  # the common case: no masking needed below
+        safe_t = t if ignored is None else np.where(ignored, 0, t)  # ignored: any valid index
         picks = np.arange(n)[:, None], safe_t, np.arange(k)  # the (N, K) picked positions of a
-        w = weight._array[safe_t] if weight is not None else np.ones((), a.dtype)
-        w = np.where(ignored, a.dtype.type(0), w)
+        w = weight._array[safe_t] if weight is not None else np.ones(t.shape, a.dtype)
+        if ignored is not None:
+            w[ignored] = 0  # (w is a fresh array)
         losses = -w * a[picks]
         ctx.picks, ctx.nck, ctx.shape, ctx.ignored = picks, nck, x._array.shape, ignored
         if reduction == "none":  # one loss per target element
             ctx.coef = Tensor._make(-w)
             return losses.reshape(target._array.shape if x._array.ndim > 1 else ())
         total = w.sum(dtype=a.dtype)  # 0 if every target is ignored: 'mean' is then nan, as torch
-        ctx.coef = Tensor._make(np.where(ignored, 0, -w / total) if reduction == "mean" else -w)
+        coef = -w / total if reduction == "mean" else -w
+        if ignored is not None and reduction == "mean":
+            coef[ignored] = 0  # not 0 / 0 when every target is ignored
+        ctx.coef = Tensor._make(coef)
         return losses.sum() / total if reduction == "mean" else losses.sum()
 
     @staticmethod
@@ -384,12 +390,15 @@ class NllLossBackward(Function):
         g, c = grad._array, coef._array
         out = np.zeros(nck, dtype=g.dtype)
         # each position is picked once; ignored targets get nothing (torch skips them), not 0 * grad
-        out[picks] = np.where(ignored, g.dtype.type(0), (g.reshape(c.shape) if g.ndim else g) * c)
+        picked = (g.reshape(c.shape) if g.ndim else g) * c
+        out[picks] = picked if ignored is None else np.where(ignored, g.dtype.type(0), picked)
         return out.reshape(shape)
 
     @staticmethod
     def backward(ctx, gg):
-        picked = where(Tensor._make(ctx.ignored), 0.0, gg.reshape(ctx.nck)[ctx.picks] * ctx.coef)
+        picked = gg.reshape(ctx.nck)[ctx.picks] * ctx.coef
+        if ctx.ignored is not None:
+            picked = where(Tensor._make(ctx.ignored), 0.0, picked)
         d_grad = picked.reshape(ctx.grad_shape) if ctx.grad_shape else picked.sum()
         return d_grad, None, None, None, None, None
 
@@ -403,22 +412,23 @@ def _check_target(target: Tensor) -> None:
 def _nck(input: Tensor, target: Tensor) -> tuple[int, int, int]:
     """(N, C, K): the input seen as (N, C, K) and the target as (N, K), checking shapes as
     torch's nll_loss_nd does."""
-    if input.ndim < 1:
-        raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
-    if input.ndim != 1 and (target.ndim == 0 or input.shape[0] != target.shape[0]):
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
-                         f"({target.shape[0] if target.ndim else 0}).")
-    if input.ndim <= 2 and target.ndim > 1:
+    shape, t_shape = input._array.shape, target._array.shape
+    ndim, t_ndim = len(shape), len(t_shape)
+    if ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {ndim})")
+    if ndim != 1 and (t_ndim == 0 or shape[0] != t_shape[0]):
+        raise ValueError(f"Expected input batch_size ({shape[0]}) to match target batch_size "
+                         f"({t_shape[0] if t_ndim else 0}).")
+    if ndim <= 2 and t_ndim > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-    if input.ndim == 1:
-        if target.numel() != 1:
+    if ndim == 1:
+        if target._array.size != 1:
             raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: "
-                             f"{target.numel()}")
-        return 1, input.shape[0], 1
-    if input.ndim > 2 and target.shape[1:] != input.shape[2:]:
-        expected = [input.shape[0], *input.shape[2:]]
-        raise RuntimeError(f"Expected target size {expected}, got {list(target.shape)}")
-    return input.shape[0], input.shape[1], math.prod(input.shape[2:])
+                             f"{target._array.size}")
+        return 1, shape[0], 1
+    if ndim > 2 and t_shape[1:] != shape[2:]:
+        raise RuntimeError(f"Expected target size {[shape[0], *shape[2:]]}, got {list(t_shape)}")
+    return shape[0], shape[1], math.prod(shape[2:])
 
 
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: Any = None,

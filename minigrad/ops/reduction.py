@@ -144,7 +144,7 @@ class LogSumExp(Function):
 
 def _row_max(a: np.ndarray, dim: int | None) -> np.ndarray | int:
     """The max along ``dim`` (kept), to shift by before exp; 0 for an empty input (no max)."""
-    return np.max(a, axis=dim, keepdims=True) if a.size else 0
+    return a.max(axis=dim, keepdims=True) if a.size else 0
 
 
 class Softmax(Function):
@@ -152,7 +152,7 @@ class Softmax(Function):
     def forward(ctx, x, dim):
         a = x._array
         e = np.exp(a - _row_max(a, dim))
-        y = Tensor._make(e / np.sum(e, axis=dim, keepdims=True))
+        y = Tensor._make(e / e.sum(axis=dim, keepdims=True))
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
@@ -168,7 +168,7 @@ class LogSoftmax(Function):
     def forward(ctx, x, dim):
         a = x._array
         shifted = a - _row_max(a, dim)
-        y = Tensor._make(shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True)))
+        y = Tensor._make(shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True)))
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
@@ -190,7 +190,7 @@ class LogSoftmaxBackward(Function):
         ctx.save_for_backward(grad, y)
         ctx.dim = dim
         g = grad._array
-        return g - np.exp(y._array) * np.sum(g, axis=dim, keepdims=True)
+        return g - np.exp(y._array) * g.sum(axis=dim, keepdims=True)
 
     @staticmethod
     def backward(ctx, gg):
