@@ -6,7 +6,7 @@ import numpy as np
 from .._tensor import Tensor
 from ..autograd.function import Function
 from ._util import operands
-from .shape import sum_to
+from .shape import sum_to_array
 
 
 def _shape_str(shape: tuple) -> str:
@@ -52,18 +52,47 @@ class MatMul(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        na, nb = ctx.needs_input_grad
-        # Treat vectors as matrices (a row for A, a column for B) so one formula covers all cases.
-        a2 = a.unsqueeze(0) if a.ndim == 1 else a
-        b2 = b.unsqueeze(-1) if b.ndim == 1 else b
-        g2 = grad
-        if a.ndim == 1:
-            g2 = g2.unsqueeze(-2 if b.ndim > 1 else 0)
-        if b.ndim == 1:
-            g2 = g2.unsqueeze(-1)
-        ga = sum_to(g2 @ b2.mT, a2.shape).reshape(a.shape) if na else None
-        gb = sum_to(a2.mT @ g2, b2.shape).reshape(b.shape) if nb else None
+        return MatMulBackward.apply(grad, a, b, ctx.needs_input_grad)
+
+
+class MatMulBackward(Function):
+    """Both gradients of a @ b in one op: (grad @ b^T, a^T @ grad), a vector taken as a row (a)
+    or a column (b), broadcast batch dims summed away; None where ``needs`` says so.
+
+    Its own backward, for second derivatives: the outputs are linear in grad, in a and in b, so
+    given (gga, ggb) for them,  d/dgrad = gga @ b + a @ ggb  (the product rule of a @ b along
+    (gga, ggb)),  d/da = the a-gradient of a @ ggb,  d/db = the b-gradient of gga @ b (both for
+    upstream gradient grad: this op again)."""
+
+    materialize_grads = False  # an output that gets no gradient contributes no term
+
+    @staticmethod
+    def forward(ctx, grad, a, b, needs):
+        ctx.save_for_backward(grad, a, b)
+        g, x, y = grad._array, a._array, b._array
+        x2 = x[None, :] if x.ndim == 1 else x
+        y2 = y[:, None] if y.ndim == 1 else y
+        if x.ndim == 1:
+            g = np.expand_dims(g, -2 if y.ndim > 1 else 0)
+        if y.ndim == 1:
+            g = g[..., None]
+        ga = sum_to_array(g @ y2.swapaxes(-1, -2), x2.shape).reshape(x.shape) if needs[0] else None
+        gb = sum_to_array(x2.swapaxes(-1, -2) @ g, y2.shape).reshape(y.shape) if needs[1] else None
         return ga, gb
+
+    @staticmethod
+    def backward(ctx, gga, ggb):
+        grad, a, b = ctx.saved_tensors
+        n_grad, na, nb = ctx.needs_input_grad[:3]
+        d_grad = None
+        if n_grad:
+            if gga is not None:
+                d_grad = matmul(gga, b)
+            if ggb is not None:
+                d_grad = matmul(a, ggb) if d_grad is None else d_grad + matmul(a, ggb)
+        d_a = MatMulBackward.apply(grad, a, ggb, (True, False))[0] if na and ggb is not None else None
+        d_b = MatMulBackward.apply(grad, gga, b, (False, True))[1] if nb and gga is not None else None
+        return d_grad, d_a, d_b, None
 
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
