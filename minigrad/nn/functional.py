@@ -15,6 +15,7 @@ from .._creation import empty_like, zeros
 from .._tensor import Tensor
 from ..autograd.function import Function
 from ..ops import pointwise, reduction
+from ..ops._util import sum_terms
 from ..ops.linalg import _check as _check_matmul
 from .loss_functions import (_SCALAR_NAMES, binary_cross_entropy, binary_cross_entropy_with_logits,
                              cross_entropy, l1_loss, logsigmoid, mse_loss, nll_loss)
@@ -84,14 +85,9 @@ class LinearBackward(Function):
     def backward(ctx, ggx, ggw, ggb):
         grad, x, weight = ctx.saved_tensors
         n_grad, nx, nw = ctx.needs_input_grad[:3]
-        d_grad = None
-        if n_grad:
-            if ggx is not None:
-                d_grad = ggx @ weight.t()
-            if ggw is not None:
-                d_grad = x @ ggw.t() if d_grad is None else d_grad + x @ ggw.t()
-            if ggb is not None:
-                d_grad = ggb.expand(grad.shape) if d_grad is None else d_grad + ggb
+        d_grad = sum_terms(ggx @ weight.t() if ggx is not None else None,
+                           x @ ggw.t() if ggw is not None else None,
+                           ggb.expand(grad.shape) if ggb is not None else None) if n_grad else None
         d_x = grad @ ggw if nx and ggw is not None else None
         d_w = None
         if nw and ggx is not None:

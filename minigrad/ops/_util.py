@@ -70,6 +70,16 @@ def _as(x: Any, is_tensor: bool, target: _dtype.dtype) -> Tensor:
     return Tensor._make(np.asarray(x, dtype=target.np))
 
 
+def sum_terms(*terms: Tensor | None) -> Tensor | None:
+    """The sum of the terms that are not None (None if none is): a gradient that collects a term
+    from each output of a fused backward op that received one."""
+    total = None
+    for t in terms:
+        if t is not None:
+            total = t if total is None else total + t
+    return total
+
+
 def float_input(x: Tensor) -> Tensor:
     """Ops like exp/log compute in floating point: integer inputs become the default dtype."""
     if x._array.dtype.kind == "f":

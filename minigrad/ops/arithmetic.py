@@ -8,7 +8,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import Function
-from ._util import operands, quiet
+from ._util import operands, quiet, sum_terms
 from .shape import sum_to, sum_to_array
 
 
@@ -97,12 +97,8 @@ class MulBackward(Function):
     def backward(ctx, gga, ggb):
         grad, a, b = ctx.saved_tensors
         n_grad, na, nb = ctx.needs_input_grad[:3]
-        d_grad = None
-        if n_grad:
-            if gga is not None:
-                d_grad = gga * b
-            if ggb is not None:
-                d_grad = ggb * a if d_grad is None else d_grad + ggb * a
+        d_grad = sum_terms(gga * b if gga is not None else None,
+                           ggb * a if ggb is not None else None) if n_grad else None
         return (sum_to(d_grad, grad.shape) if d_grad is not None else None,
                 sum_to(grad * ggb, a.shape) if na and ggb is not None else None,
                 sum_to(grad * gga, b.shape) if nb and gga is not None else None, None)

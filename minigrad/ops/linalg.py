@@ -5,7 +5,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import Function
-from ._util import operands
+from ._util import operands, sum_terms
 from .shape import sum_to_array
 
 
@@ -84,12 +84,8 @@ class MatMulBackward(Function):
     def backward(ctx, gga, ggb):
         grad, a, b = ctx.saved_tensors
         n_grad, na, nb = ctx.needs_input_grad[:3]
-        d_grad = None
-        if n_grad:
-            if gga is not None:
-                d_grad = matmul(gga, b)
-            if ggb is not None:
-                d_grad = matmul(a, ggb) if d_grad is None else d_grad + matmul(a, ggb)
+        d_grad = sum_terms(matmul(gga, b) if gga is not None else None,
+                           matmul(a, ggb) if ggb is not None else None) if n_grad else None
         d_a = MatMulBackward.apply(grad, a, ggb, (True, False))[0] if na and ggb is not None else None
         d_b = MatMulBackward.apply(grad, gga, b, (False, True))[1] if nb and gga is not None else None
         return d_grad, d_a, d_b, None
