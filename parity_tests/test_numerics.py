@@ -156,8 +156,6 @@ def test_var_with_too_few_elements(dtype):
         check(lambda lib, x: x.var(0), np.zeros((0, 2), dtype=dtype), grad_of=())
 
 
-@pytest.mark.xfail(strict=True, reason="minigrad's var squares float32 deviations in float32 (they "
-                   "underflow); torch accumulates in double. Fix: StdVar in minigrad/ops/reduction.py")
 def test_std_of_tiny_float32_deviations():
     """torch computes float32 std in double (ReduceOps.cpp std_var_all_cpu for one output: float
     mean, double squares and sqrt; WelfordOps<float, double> otherwise): deviations of ~1e-20 square

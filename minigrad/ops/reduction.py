@@ -300,10 +300,46 @@ def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
     return _arg(input, dim, keepdim, np.argmin, "argmin")
 
 
-def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
-        correction: Any = None) -> Tensor:
-    """Variance with ``correction`` (1 = Bessel's, the default).  Built from differentiable ops,
-    so its gradients of every order come for free."""
+class StdVar(Function):
+    """torch's CPU std/var.  Forward in float64, rounded to the dtype once at the end (after the
+    square root for std): a single output takes ReduceOps.cpp's std_var_all_cpu (the dtype's mean,
+    then double squares), others WelfordOps<scalar_t, double>, for which a float64 two-pass is the
+    same to well within the dtype's rounding.  So float32 squares do not underflow (|x - mean| below
+    ~1e-19) and std is not sqrt of a var rounded to float32.  Backward: torch's closed forms
+    (FunctionsManual.cpp var_backward, std_backward), from differentiable ops for double backward."""
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim, correction, take_sqrt):
+        a = x._array
+        n = math.prod(a.shape[ax] for ax in axes)
+        ctx.in_shape, ctx.axes, ctx.keepdim = a.shape, axes, keepdim
+        ctx.n, ctx.correction, ctx.take_sqrt = n, correction, take_sqrt
+        # (forward runs quiet: empty slices, n <= correction and underflowing squares are silent)
+        wide = a.astype(np.float64)
+        if a.size and math.prod(_keepdim_shape(a.shape, axes)) == 1:
+            mean = np.float64(np.mean(a))  # std_var_all_cpu: self.mean().item<double>()
+        else:
+            mean = np.sum(wide, axis=axes, keepdims=True) / n  # = np.mean, silent when empty
+        dev = wide - mean
+        var = np.sum(dev * dev, axis=axes, keepdims=keepdim) / builtins.max(n - correction, 0)
+        out = Tensor._make(np.asarray(np.sqrt(var) if take_sqrt else var).astype(a.dtype))
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        if ctx.take_sqrt:  # std_backward: (grad / (result * 2)).masked_fill_(result == 0, 0); the
+            zero = out == 0  # division by 1 there keeps 0 * inf out of the double backward
+            grad = where(zero, 0.0, grad / (where(zero, 1.0, out) * 2))
+        g = _spread(grad, ctx.in_shape, ctx.axes, ctx.keepdim)
+        dof = ctx.n - ctx.correction
+        scale = 2.0 / dof if dof else math.inf  # n == correction: torch's 2 / 0 = inf
+        return scale * g * (x - x.mean(ctx.axes, keepdim=True)), None, None, None, None
+
+
+def _std_var(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any,
+             take_sqrt: bool) -> Tensor:
     if isinstance(dim, bool):  # legacy torch.var(x, unbiased)
         dim, unbiased = None, dim
     if correction is None:
@@ -311,17 +347,19 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     if input._array.dtype.kind != "f":
         raise RuntimeError("std and var only support floating point and complex dtypes")
     axes = dims(None if dim == () else dim, input._array.ndim)
-    n = int(np.prod([input._array.shape[a] for a in axes], dtype=np.int64))
-    centered = input - input.mean(axes, keepdim=True)
-    return (centered * centered).sum(axes, keepdim=keepdim) / builtins.max(n - correction, 0)
+    return StdVar.apply(input, axes, keepdim, correction, take_sqrt)
+
+
+def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+        correction: Any = None) -> Tensor:
+    """Variance with ``correction`` (1 = Bessel's, the default), computed as torch does (StdVar)."""
+    return _std_var(input, dim, unbiased, keepdim, correction, take_sqrt=False)
 
 
 def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
-    v = var(input, dim, unbiased, keepdim, correction=correction)
-    # torch defines the gradient of std as 0 where std == 0 (sqrt's derivative is infinite there)
-    zero = v == 0
-    return where(zero, 0.0, where(zero, 1.0, v).sqrt())
+    """Standard deviation; its gradient is 0 where std == 0, as torch's (StdVar)."""
+    return _std_var(input, dim, unbiased, keepdim, correction, take_sqrt=True)
 
 
 def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
