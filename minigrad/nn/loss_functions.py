@@ -356,11 +356,16 @@ class NllLoss(Function):
             ignored = None  # the common case: no masking needed below
         safe_t = t if ignored is None else np.where(ignored, 0, t)  # ignored: any valid index
         picks = np.arange(n)[:, None], safe_t, np.arange(k)  # the (N, K) picked positions of a
+        ctx.picks, ctx.nck, ctx.shape, ctx.ignored = picks, nck, x._array.shape, ignored
+        if weight is None and ignored is None and reduction != "none":  # every weight is 1
+            total = a.dtype.type(n * k)
+            ctx.coef = Tensor._make(np.full((n, k), -1 / total if reduction == "mean" else -1, a.dtype))
+            loss = -a[picks].sum()
+            return loss / total if reduction == "mean" else loss
         w = weight._array[safe_t] if weight is not None else np.ones(t.shape, a.dtype)
         if ignored is not None:
             w[ignored] = 0  # (w is a fresh array)
         losses = -w * a[picks]
-        ctx.picks, ctx.nck, ctx.shape, ctx.ignored = picks, nck, x._array.shape, ignored
         if reduction == "none":  # one loss per target element
             ctx.coef = Tensor._make(-w)
             return losses.reshape(target._array.shape if x._array.ndim > 1 else ())
