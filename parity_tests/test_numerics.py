@@ -273,3 +273,18 @@ def test_nan_inputs_receive_the_gradient(name, dtype):
     a = np.array([np.nan, 1.0, 3.0, 2.0], dtype=dtype)
     b = np.array([1.0, 2.0, np.nan, 2.0], dtype=dtype)
     check(NAN_INPUT_OPS[name], a, b, grad_of=(0, 1))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_zero_where_is_np_where_bit_for_bit(dtype):
+    """relu's backward selects with integer bit masks instead of np.where (no per-element branch);
+    it must be np.where(blocked, +0.0, a) exactly: signs of zero, nan and inf included."""
+    from minigrad.ops._util import zero_where
+
+    a = np.array([1.5, -2.0, np.nan, np.inf, -np.inf, -0.0, 3.0, np.nan], dtype=dtype)
+    blocked = np.array([1, 1, 1, 1, 0, 0, 0, 0], dtype=bool)
+    bits = f"u{a.itemsize}"
+    expected = np.where(blocked, dtype(0), a)
+    assert np.array_equal(zero_where(blocked, a).view(bits), expected.view(bits))
+    strided = np.arange(24, dtype=dtype).reshape(4, 6)[:, ::2] - 5  # a non-contiguous view
+    assert np.array_equal(zero_where(strided > 0, strided), np.where(strided > 0, dtype(0), strided))

@@ -9,7 +9,7 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
 from .arithmetic import maximum, minimum, where
-from ._util import float_input
+from ._util import float_input, zero_where
 
 
 class Neg(Function):
@@ -179,8 +179,7 @@ class ReluBackward(Function):
     @staticmethod
     def forward(ctx, grad, y):
         ctx.save_for_backward(y)
-        g = grad._array
-        return np.where(y._array <= 0, g.dtype.type(0), g)
+        return zero_where(y._array <= 0, grad._array)
 
     @staticmethod
     def backward(ctx, gg):
