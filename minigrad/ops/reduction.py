@@ -29,9 +29,22 @@ def _keepdim_shape(shape: tuple, axes: tuple) -> tuple:
 
 def _spread(grad: Tensor, in_shape: tuple, axes: tuple, keepdim: bool) -> Tensor:
     """The gradient of a reduced tensor, broadcast back over the reduced axes."""
-    if not keepdim:
-        grad = grad.reshape(_keepdim_shape(in_shape, axes))
-    return grad.expand(in_shape)
+    return Spread.apply(grad, in_shape, axes, keepdim)
+
+
+class Spread(Function):
+    """``_spread`` as one op (a reshape and an expand in one node): a read-only broadcast view.
+    Its backward sums over the axes again."""
+
+    @staticmethod
+    def forward(ctx, grad, in_shape, axes, keepdim):
+        ctx.axes, ctx.keepdim = axes, keepdim
+        g = grad._array if keepdim else grad._array.reshape(_keepdim_shape(in_shape, axes))
+        return np.broadcast_to(g, in_shape)
+
+    @staticmethod
+    def backward(ctx, gg):
+        return gg.sum(ctx.axes, keepdim=ctx.keepdim), None, None, None
 
 
 class Sum(Function):

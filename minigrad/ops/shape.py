@@ -16,13 +16,20 @@ from ._util import wrap_dim
 
 def sum_to(grad: Tensor, shape: tuple) -> Tensor:
     """Undo broadcasting: sum ``grad`` over the dims that broadcasting added or stretched."""
-    gshape = grad._array.shape
-    if gshape == shape:
-        return grad
-    axes = _broadcast_axes(gshape, shape)
-    if axes:
-        grad = grad.sum(axes, keepdim=True)
-    return grad.reshape(shape) if grad._array.shape != shape else grad
+    return grad if grad._array.shape == shape else SumTo.apply(grad, shape)
+
+
+class SumTo(Function):
+    """``sum_to`` as one op (a sum and a reshape in one node).  Its backward broadcasts back."""
+
+    @staticmethod
+    def forward(ctx, grad, shape):
+        ctx.in_shape = grad._array.shape
+        return sum_to_array(grad._array, shape)
+
+    @staticmethod
+    def backward(ctx, gg):
+        return gg.expand(ctx.in_shape), None
 
 
 def sum_to_array(grad: np.ndarray, shape: tuple) -> np.ndarray:
