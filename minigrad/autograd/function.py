@@ -132,9 +132,17 @@ class Function:
         Tensor = _tensor.Tensor
         ctx = object.__new__(cls)
         grad_mode = GradMode.enabled
-        if grad_mode:  # which inputs need a gradient
-            ctx.needs_input_grad = needs = tuple(
-                [isinstance(a, Tensor) and a._requires_grad for a in args])
+        if grad_mode:  # which inputs need a gradient, and the graph edge to each of those
+            needs, edges = [], []
+            for a in args:
+                if isinstance(a, Tensor) and a._requires_grad:
+                    needs.append(True)
+                    edges.append((a.grad_fn if a.grad_fn is not None else a, a._output_nr,
+                                  a._array.shape))
+                else:
+                    needs.append(False)
+                    edges.append(None)
+            ctx.needs_input_grad = needs = tuple(needs)
             GradMode.enabled = False
         token = errstate_var.set(IGNORE_ALL)
         try:
@@ -149,17 +157,13 @@ class Function:
         else:
             out = _as_outputs(out, args)
         if grad_mode and True in needs:
-            ctx._record(args, out if type(out) is tuple else (out,))
+            ctx._record(tuple(edges), out if type(out) is tuple else (out,))
         return out
 
-    def _record(self, args: tuple, outs: tuple) -> None:
-        """Make this ctx the grad_fn of ``outs``; remember where each input's gradient must go (the
-        input's grad_fn, or the leaf itself) and what was saved for backward."""
-        edges = []
-        for a, need in zip(args, self.needs_input_grad):
-            edges.append((a.grad_fn if a.grad_fn is not None else a, a._output_nr, a._array.shape)
-                         if need else None)
-        self._next = tuple(edges)
+    def _record(self, edges: tuple, outs: tuple) -> None:
+        """Make this ctx the grad_fn of ``outs``; remember where each input's gradient must go
+        (``edges``: to the input's grad_fn, or to the leaf itself) and what was saved."""
+        self._next = edges
         state = self.__dict__
         if len(outs) > 1:  # kept to hand backward zeros for outputs that got no gradient
             self._n_outputs = len(outs)
