@@ -210,6 +210,8 @@ def _as_output(o: Any, args: tuple) -> "_tensor.Tensor | None":
         return None
     if type(o) is np.ndarray:
         return Tensor._make(o)
+    if isinstance(o, np.generic):  # numpy's result for 0-d arrays
+        return Tensor._make(np.asarray(o))
     if isinstance(o, Tensor):
         for a in args:
             if o is a:  # an input returned as-is: the output is a new tensor
