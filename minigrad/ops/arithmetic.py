@@ -141,6 +141,26 @@ class Pow(_Binary):
         return ga, gb
 
 
+class PowScalar(Function):
+    """a ** p for a float tensor and a Python number p (torch's pow(Tensor, Scalar)).  Its backward
+    is torch's pow_backward, grad * (p * a^(p-1)) (0 for p = 0): three ops, where the formula for
+    a tensor exponent needs masks for b = 0 and a log for d/db."""
+
+    @staticmethod
+    def forward(ctx, a, p):
+        ctx.save_for_backward(a)
+        ctx.p = p
+        return np.power(a._array, p)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        p = ctx.p
+        if p == 0:
+            return grad.new_zeros(grad.shape), None
+        return grad * (p * a ** (p - 1)), None
+
+
 class Maximum(_Binary):
     """max(a, b); where they tie, each gets half of the gradient (as torch)."""
     _pick = staticmethod(np.maximum)
@@ -262,6 +282,9 @@ def remainder(input: Any, other: Any) -> Tensor:
 
 
 def pow(input: Any, exponent: Any) -> Tensor:
+    if (isinstance(input, Tensor) and type(exponent) in (int, float)
+            and input._array.dtype.kind == "f"):  # the result keeps the tensor's dtype
+        return PowScalar.apply(input, exponent)
     return Pow.run(*operands(input, exponent))
 
 
