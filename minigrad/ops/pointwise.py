@@ -118,7 +118,25 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx, grad):
         y, = ctx.saved_tensors
-        return grad * (1 - y * y)
+        return TanhBackward.apply(grad, y)
+
+
+class TanhBackward(Function):
+    """tanh's gradient ``grad * (1 - y^2)`` as one op instead of three (torch's tanh_backward).
+    Its own backward (torch's formulas): d/d(grad) = 1 - y^2, d/dy = -2 y grad."""
+
+    @staticmethod
+    def forward(ctx, grad, y):
+        ctx.save_for_backward(grad, y)
+        a = y._array
+        return grad._array * (1 - a * a)
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, y = ctx.saved_tensors
+        ngrad, ny = ctx.needs_input_grad
+        return (gg * (1 - y * y) if ngrad else None,
+                gg * (-2 * y * grad) if ny else None)  # torch: grad * (-2 * y * grad_output)
 
 
 class Sigmoid(Function):
