@@ -15,7 +15,7 @@ from typing import Sequence
 import numpy as np
 
 from .. import _tensor
-from .._errstate import quiet
+from .._errstate import IGNORE_ALL, errstate_var, quiet
 from .function import _FREED
 from .grad_mode import GradMode
 
@@ -168,8 +168,11 @@ def _add_to(buffers: dict, target, nr: int, g) -> None:
     elif GradMode.enabled:  # create_graph: the sum is part of the new graph
         slot[nr] = prev + g
     else:  # nothing to record: add the arrays (a new one: ``prev`` may be shared)
-        with quiet():  # inf + -inf is nan, silently, as in torch
+        token = errstate_var.set(IGNORE_ALL)  # inf + -inf is nan, silently, as in torch
+        try:  # (``with quiet()`` costs a context manager on this hot path)
             slot[nr] = _tensor.Tensor._make(prev._array + g._array)
+        finally:
+            errstate_var.reset(token)
 
 
 def _run_hooks(hooks, g):
