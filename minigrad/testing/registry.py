@@ -464,6 +464,12 @@ def _smooth_everywhere(sample: Sample) -> bool:
 
 
 def _no_ties(sample: Sample) -> bool:
+    """No ties within an array (max/min/amax/amin over dims) and, for max(a, b)/min(a, b) (two
+    arrays: maximum/minimum), none between them either: at a[i] == b[i] torch splits the gradient
+    in halves, a kink that finite differences of the first derivative see as a jump (the thorough
+    profile found max([0.1], [0.1]): numerical second derivative 6e4, analytical 0)."""
+    if len(sample.arrays) == 2:
+        return _distinct(*sample.arrays)
     return all(_unique(a) for a in sample.arrays)
 
 
