@@ -215,6 +215,21 @@ def _nothing_counted(t, ignore_index, reduction):
     return reduction == "mean" and bool(np.all(t == ignore_index))
 
 
+def test_second_order_gradient_wrt_a_cancelling_upstream_gradient():
+    """float32 examples of the thorough profile where the second-order gradient w.r.t. the reduced
+    loss's upstream gradient (a dot product of the gradients with random-sign directions) cancels:
+    0.355 from terms of magnitude 142 (torch -0.3550110, minigrad -0.3550158, exact -0.3550157),
+    0.0086 from 78.5 (torch 0.0085907, minigrad 0.0085869, exact 0.0085861).  check_parity compares
+    it to rtol of the terms' magnitude, not of the cancelled result."""
+    x = np.full((4, 5, 3), -13.0, np.float32)
+    x[0, 0, 0], x[0, 4, 2], x[3, 2, 2] = -7.0, -20.0, 0.0
+    parity(lambda lib, F, a, p: F.cross_entropy(a, p, reduction="sum"), x, np.zeros_like(x),
+           dtype=np.float32)
+    a = np.array([[0.0, 0.375, -5.875, -1.625], [-0.5, -1.25, -5.875, 0.0]], np.float32)
+    b = np.array([[-4.5, 0.0, 0.0, -6.9375], [-2.0, 0.0, 1.5, 0.0]], np.float32)
+    parity(lambda lib, F, a, b: F.mse_loss(a, b, reduction="sum"), a, b, dtype=np.float32)
+
+
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_cross_entropy_large_logits(dtype):
     """Logits of +-1e4 (and 1e30 in double) must not overflow exp: log_softmax shifts by the max."""

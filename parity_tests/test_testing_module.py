@@ -138,6 +138,24 @@ def test_check_parity_reports_the_double_backward_stage():
         check_parity(Cube.apply, lambda x: x ** 3, np.array([1.0, -2.0]))
 
 
+def test_check_parity_sees_a_backward_that_loses_a_scalar_upstream_gradient():
+    """The second-order gradient w.r.t. a one-element upstream gradient is compared to rtol of its
+    terms' magnitude (a dot product that may cancel), which still fails a backward that uses the
+    upstream gradient's value but drops its dependence (that gradient is then 0)."""
+    class SumOfSquares(minigrad.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return (x._array * x._array).sum()
+
+        @staticmethod
+        def backward(ctx, grad):
+            x, = ctx.saved_tensors
+            return grad.detach() * 2 * x
+    with pytest.raises(AssertionError, match="double backward', second-order gradient w.r.t. upstream"):
+        check_parity(SumOfSquares.apply, lambda x: (x * x).sum(), np.array([1.0, -2.0, 0.5]))
+
+
 def test_check_parity_requires_the_same_exception_class():
     def mg(x):
         raise ValueError("wrong class")
