@@ -114,6 +114,11 @@ def _trajectories(run, np_dtype):
     if run["reduction"] == "sum":  # gradients as many times larger as the loss has terms: keep the
         kw["lr"] /= run["batch"] * sizes[-1]  # steps as stable as with "mean" (diverging runs amplify
     out = []  # rounding without bound and prove nothing)
+    # maximize climbs the negated loss, the same descent (as in test_optim and test_trajectories):
+    # ascending the loss itself diverges, e.g. MSE through two Linear layers blows up in finite
+    # time (weights 6 -> 6000 -> -4e9 in three steps, seed 9 of the thorough profile), and the
+    # engines' 1-ulp differences grow with it past any float64 bound
+    sign = -1 if kw.get("maximize") else 1
     for lib, net in ((torch, t_model), (minigrad, m_model)):
         extra = {"foreach": False} if lib is torch else {}  # torch's single-tensor update rules
         opt = getattr(lib.optim, run["opt"])(net.parameters(), **kw, **extra)
@@ -125,7 +130,7 @@ def _trajectories(run, np_dtype):
             pred = net(lib.tensor(x[idx].astype(np_dtype)))
             if run["loss"] == "BCELoss":
                 pred = lib.sigmoid(pred)
-            loss_fn(pred, lib.tensor(y[idx])).backward()
+            (sign * loss_fn(pred, lib.tensor(y[idx]))).backward()
             opt.step()
             history.append([p.detach().numpy().copy() for p in net.parameters()])
         out.append(history)
