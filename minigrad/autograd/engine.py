@@ -128,9 +128,7 @@ def _call_node(node, grads: list, buffers: dict) -> None:
         if len(results) < len(edges) or any(r is not None for r in results[len(edges):]):
             raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
                                f"(expected {len(edges)}, got {len(results)})")
-    i = -1
-    for edge, g in zip(edges, results):
-        i += 1
+    for i, (edge, g) in enumerate(zip(edges, results)):
         if edge is None or g is None:
             continue
         target, nr, shape = edge
