@@ -50,3 +50,14 @@ def test_a_different_loss_is_reported_as_an_error() -> None:
     broken = type(w1)(w1.name, w1.title, w1.data, make, w1.steps, w1.rtol, w1.modules)
     with pytest.raises(AssertionError, match="different loss"):
         harness.run(broken, rounds=1, steps=2, warmup=1)
+
+
+def test_profile_shows_the_step_call_tree() -> None:
+    """``python -m benchmarks.profile W1`` (the README's profile of W1): the tree reaches the
+    engine's backward and the forward ops through the workload's step (1000 steps: ~300 samples,
+    so no frame with a share above 5 % goes unsampled)."""
+    out = subprocess.run([sys.executable, "-m", "benchmarks.profile", "W1", "--steps", "1000"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    for frame in ("step", "run_backward", "Linear.forward", "binary_cross_entropy"):
+        assert frame in out.stdout, frame
