@@ -528,3 +528,55 @@ def test_seed_manual_sgd_linear_regression():
     # test_demos' docstring); relative 1e-5 bounds that drift
     for a, b in ((mw, tw), (mb, tb), (ml, tl)):
         assert_close(a, b, rtol=1e-5, atol=1e-6)
+
+
+# ----- third order through the fused backward ops ----------------------------------------------------
+# The most common backward formulas are ops of their own (MulBackward, MatMulBackward,
+# LinearBackward, TanhBackward, ReluBackward, LogSoftmaxBackward, NllLossBackward, SigmoidBackward,
+# BinaryCrossEntropyBackward, SumTo, Spread, PowScalar, StdVar) whose own backward is hand-written:
+# the op registry checks them to second order; here their backward is differentiated once more.
+_X = np.random.default_rng(0).standard_normal((2, 3, 4))
+_W = np.random.default_rng(1).standard_normal((5, 4))
+_B = np.random.default_rng(2).standard_normal(5)
+_T = [[0, 4, 2], [1, 3, 0]]
+THIRD_ORDER = {
+    "mul, broadcast": lambda lib, x, w, b: (x * x[0] * b[:4]).sum(),
+    "matmul, batch @ vector": lambda lib, x, w, b: (lib.tanh(x @ (w[0] * b[0])) ** 2).sum(),
+    "matmul, 3-d @ 2-d": lambda lib, x, w, b: lib.tanh(x @ w.t()).sum(),
+    "linear, 3-d input": lambda lib, x, w, b: (F(lib).linear(x, w, b) ** 3).sum(),
+    "linear, 1-d input": lambda lib, x, w, b: (F(lib).linear(x[0, 0], w, b) ** 3).sum(),
+    "relu": lambda lib, x, w, b: (lib.relu(x) ** 3).sum(),
+    "cross_entropy, (N, C, d)": lambda lib, x, w, b: F(lib).cross_entropy(
+        F(lib).linear(x, w, b).permute(0, 2, 1), lib.tensor(_T)),
+    "sigmoid and BCE": lambda lib, x, w, b: F(lib).binary_cross_entropy(
+        lib.sigmoid(x), lib.sigmoid(x * 0.5).detach()),
+    "pow with a number": lambda lib, x, w, b: (x ** 3 + x ** -2 * 0.1).sum(),
+    "mean, var, std": lambda lib, x, w, b: x.var(1).sum() + x.std(2).sum() + (x.mean(0) ** 2).sum(),
+    "broadcast add (sum_to)": lambda lib, x, w, b: ((x + b[:4]) ** 3).sum(),
+}
+
+
+def F(lib):
+    return lib.nn.functional
+
+
+@pytest.mark.parametrize("name", list(THIRD_ORDER))
+def test_third_order_gradients_through_fused_backward_ops(name):
+    def run(lib):
+        leaves = [lib.tensor(a.copy(), requires_grad=True) for a in (_X, _W, _B)]
+        out = THIRD_ORDER[name](lib, *leaves)
+        g1 = lib.autograd.grad(out, leaves, create_graph=True, allow_unused=True)
+        s1 = sum((g * g).sum() for g in g1 if g is not None and g.requires_grad)
+        g2 = lib.autograd.grad(s1, leaves, create_graph=True, allow_unused=True)
+        s2 = sum((g * lib.sin(g)).sum() for g in g2 if g is not None and g.requires_grad)
+        g3 = lib.autograd.grad(s2, leaves, allow_unused=True)
+        return [g if g is None else g.detach() for g in (*g1, *g2, *g3)]
+
+    expected, actual = run(torch), run(minigrad)
+    for i, (a, e) in enumerate(zip(actual, expected, strict=True)):
+        label = f"order {i // 3 + 1}, input {'xwb'[i % 3]}"
+        if a is None or e is None:  # unused on one side: the other must be absent or zero
+            present = a if e is None else e
+            assert present is None or not np.any(present.numpy()), label
+            continue
+        assert_close(a, e, msg=label)
