@@ -222,13 +222,8 @@ class Clamp(Function):
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
-        inside = None
-        if ctx.lo is not None:
-            inside = x >= ctx.lo
-        if ctx.hi is not None:
-            inside = (x <= ctx.hi) if inside is None else inside & (x <= ctx.hi)
-        if inside is None:
-            return grad, None, None
+        lo, hi = ctx.lo, ctx.hi  # at least one is set: clamp() refuses neither
+        inside = x >= lo if hi is None else x <= hi if lo is None else (x >= lo) & (x <= hi)
         return where(inside, grad, 0.0), None, None  # select, as torch's clamp_backward
 
 
