@@ -17,7 +17,7 @@ registry ops that use that Function (found by running every registry entry once 
 which Functions its forward applied) run there, stopping at the first failure.  A mutant is
 *killed* when they fail.  The script prints ``killed K/N`` and the survivors: a survivor is a
 missing test (or an equivalent mutant, which is listed as such when provably so: scaling a
-gradient that is identically zero).
+gradient that is identically zero, ``x * 0`` or ``new_zeros``).
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted((ROOT / "minigrad" / "ops").glob("*.py")) + sorted((ROOT / "minigrad" / "nn").glob("*.py"))
 AXIS_FIELDS = {"dim", "axes", "axis", "inverse", "dims"}
-MAX_OPS_PER_MUTANT = 3
+# a fused backward op (MulBackward) is applied by many ops, few of which exercise all its inputs
+MAX_OPS_PER_MUTANT = 8
 
 
 @dataclass
@@ -132,7 +133,7 @@ def mutants() -> list[Mutant]:
                             "scale",
                             f"({seg}) * 1.5",
                             _mutated(tree, g, _scale),
-                            equivalent=" * 0" in seg and "+" not in seg,
+                            equivalent=(" * 0" in seg or ".new_zeros(" in seg) and "+" not in seg,
                         )
                     )
                 for b in ast.walk(fn):  # every sum or difference the backward computes
@@ -204,24 +205,27 @@ def mutants() -> list[Mutant]:
 
 # ----- which registry ops use which Function ---------------------------------------------------------
 def usage() -> dict[str, list[str]]:
-    """Function class name -> registry ops whose forward applies it (most specific ops first)."""
+    """Function class name -> registry ops that apply it, most direct first: ops whose forward
+    applies it, then those whose first backward does (fused backward ops such as MulBackward), then
+    those whose double backward does; within each, ops applying fewer Functions first."""
     import numpy as np
 
     import minigrad
     from minigrad.autograd.function import Function
     from minigrad.testing import REGISTRY
 
-    used: dict[str, set] = {}
+    used: dict[str, dict] = {}  # op -> {Function class name: first stage applying it}
     original = Function.apply.__func__
+    stage = [0]  # 0 forward, 1 backward, 2 double backward
 
     def recording(cls, *args, **kwargs):
-        current.add(cls.__name__)
+        current.setdefault(cls.__name__, stage[0])
         return original(cls, *args, **kwargs)
 
     Function.apply = classmethod(recording)
     try:
         for name, info in REGISTRY.items():
-            current: set = set()
+            current: dict = {}
             strategy = info.sample(np.float64, True)
             for _ in range(8):
                 with warnings.catch_warnings():
@@ -229,15 +233,18 @@ def usage() -> dict[str, list[str]]:
                     sample = strategy.example()
                 xs = [minigrad.tensor(a, requires_grad=a.dtype.kind == "f") for a in sample.arrays]
                 try:  # forward, backward and double backward: record every Function they apply
+                    stage[0] = 0
                     outs = info.call(minigrad, *xs, **sample.params)
                     outs = [
                         o for o in (outs if isinstance(outs, (tuple, list)) else [outs]) if o.requires_grad
                     ]
                     leaves = [x for x in xs if x.requires_grad]
+                    stage[0] = 1
                     grads = minigrad.autograd.grad(
                         sum(o.sum() for o in outs), leaves, create_graph=True, allow_unused=True
                     )
                     second = [g.sum() for g in grads if g is not None and g.requires_grad]
+                    stage[0] = 2
                     if second:
                         minigrad.autograd.grad(sum(second), leaves, allow_unused=True)
                 except Exception:  # noqa: BLE001  (an input minigrad rejects: nothing recorded)
@@ -245,11 +252,11 @@ def usage() -> dict[str, list[str]]:
             used[name] = current
     finally:
         Function.apply = classmethod(original)
-    by_class: dict[str, list[str]] = {}
-    for op, classes in sorted(used.items(), key=lambda kv: (len(kv[1]), kv[0])):
-        for c in classes:
-            by_class.setdefault(c, []).append(op)
-    return by_class
+    ranked: dict[str, list] = {}
+    for op, classes in used.items():
+        for c, first_stage in classes.items():
+            ranked.setdefault(c, []).append((first_stage, len(classes), op))
+    return {c: [op for *_, op in sorted(entries)] for c, entries in ranked.items()}
 
 
 def tests_for(ops: list[str]) -> list[str]:
