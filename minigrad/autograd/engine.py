@@ -134,12 +134,7 @@ def _call_node(node, grads: list, buffers: dict) -> None:
         target, nr, shape = edge
         if g._array.shape != shape:
             g = _fit_shape(node, i, g, shape)
-        slot = buffers.get(target)
-        if slot is None:  # the first gradient to reach this target: no sum yet
-            slot = buffers[target] = [None] * target._n_outputs
-            slot[nr] = g
-        else:
-            _add_to(buffers, target, nr, g)
+        _add_to(buffers, target, nr, g)
 
 
 def _fit_shape(node, i: int, g, shape: tuple):
