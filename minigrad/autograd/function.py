@@ -210,13 +210,9 @@ def _as_output(o: Any, args: tuple) -> "_tensor.Tensor | None":
         return None
     if type(o) is np.ndarray:
         return Tensor._make(o)
-    if isinstance(o, np.generic):  # numpy's result for 0-d arrays
-        return Tensor._make(np.asarray(o))
     if isinstance(o, Tensor):
         for a in args:
             if o is a:  # an input returned as-is: the output is a new tensor
                 return Tensor._make(o._array)
         return o
-    if type(o) is not np.ndarray:
-        o = np.asarray(o)
-    return Tensor._make(o)
+    return Tensor._make(np.asarray(o))  # a numpy scalar (0-d result) or a sequence
