@@ -5,11 +5,15 @@ call here runs with warnings as errors and numpy set to raise on any floating-po
 from __future__ import annotations
 
 import importlib
+import math
 import warnings
 
 import numpy as np
 import pytest
 import torch
+from hypothesis import example, given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import minigrad
 from minigrad.testing import assert_close
@@ -288,3 +292,30 @@ def test_zero_where_is_np_where_bit_for_bit(dtype):
     assert np.array_equal(zero_where(blocked, a).view(bits), expected.view(bits))
     strided = np.arange(24, dtype=dtype).reshape(4, 6)[:, ::2] - 5  # a non-contiguous view
     assert np.array_equal(zero_where(strided > 0, strided), np.where(strided > 0, dtype(0), strided))
+
+
+@given(shapes=hnp.mutually_broadcastable_shapes(num_shapes=2, min_side=0, max_side=4),
+       dtype=st.sampled_from([np.float16, np.float32, np.float64, np.int64, np.bool_]),
+       strided=st.booleans())
+# the ci profile's 20 draws are mostly tiny or empty shapes: always check real broadcasts too
+@example(shapes=hnp.BroadcastableShapes(((3, 1), ()), (2, 3, 4)), dtype=np.float32, strided=False)
+@example(shapes=hnp.BroadcastableShapes(((3, 1), ()), (2, 3, 4)), dtype=np.float64, strided=True)
+@example(shapes=hnp.BroadcastableShapes(((), ()), (2, 2)), dtype=np.float32, strided=False)
+def test_broadcast_view_is_np_broadcast_to(shapes, dtype, strided):
+    """expand and every sum/mean backward build their broadcast views from strides
+    (``broadcast_view``) instead of calling np.broadcast_to; the view must be the same: values,
+    shape, strides, read-only, and the same memory (an expand is a view of its input)."""
+    from minigrad.ops._util import broadcast_view
+
+    shape, target = shapes.input_shapes[0], shapes.result_shape
+    a = np.arange(math.prod(shape)).astype(dtype).reshape(shape)
+    if strided and a.ndim:
+        a = np.repeat(a, 2, axis=-1)[..., ::2]  # the same values in a non-contiguous view
+    expected = np.broadcast_to(a, target)
+    view = broadcast_view(a, target)
+    assert view.shape == expected.shape
+    # the same element for every index: equal strides wherever a dim has more than one index
+    assert [s for s, n in zip(view.strides, target) if n > 1] == \
+        [s for s, n in zip(expected.strides, target) if n > 1]
+    assert np.array_equal(view, expected) and not view.flags.writeable
+    assert view.size == 0 or np.shares_memory(view, a)

@@ -16,7 +16,7 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
 from ..autograd.grad_mode import GradMode
-from ._util import dims, float_input, wrap_dim
+from ._util import broadcast_view, dims, float_input, wrap_dim
 from .arithmetic import maximum, minimum, where
 
 # what max(x, dim)/min(x, dim) return, like torch.return_types.max/min
@@ -40,7 +40,7 @@ class Spread(Function):
     def forward(ctx, grad, in_shape, axes, keepdim):
         ctx.axes, ctx.keepdim = axes, keepdim
         g = grad._array if keepdim else grad._array.reshape(_keepdim_shape(in_shape, axes))
-        return np.broadcast_to(g, in_shape)
+        return broadcast_view(g, in_shape)
 
     @staticmethod
     def backward(ctx, gg):

@@ -11,7 +11,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Size, Tensor
 from ..autograd.function import Function
-from ._util import wrap_dim
+from ._util import broadcast_view, wrap_dim
 
 
 def sum_to(grad: Tensor, shape: tuple) -> Tensor:
@@ -122,7 +122,7 @@ class Expand(Function):
     @staticmethod
     def forward(ctx, x, shape):
         ctx.in_shape = x._array.shape
-        return np.broadcast_to(x._array, shape)  # a read-only view, as torch's expand is a view
+        return broadcast_view(x._array, shape)  # a read-only view, as torch's expand is a view
 
     @staticmethod
     def backward(ctx, grad):
