@@ -123,7 +123,8 @@ class Tanh(Function):
 
 class TanhBackward(Function):
     """tanh's gradient ``grad * (1 - y^2)`` as one op instead of three (torch's tanh_backward).
-    Its own backward (torch's formulas): d/d(grad) = 1 - y^2, d/dy = -2 y grad."""
+    Its own backward (torch's formulas): d/d(grad) = 1 - y^2, d/dy = -2 y grad.  It is linear in
+    grad with a diagonal Jacobian, so the gradient along grad is this op again, applied to gg."""
 
     @staticmethod
     def forward(ctx, grad, y):
@@ -135,7 +136,7 @@ class TanhBackward(Function):
     def backward(ctx, gg):
         grad, y = ctx.saved_tensors
         ngrad, ny = ctx.needs_input_grad
-        return (gg * (1 - y * y) if ngrad else None,
+        return (TanhBackward.apply(gg, y) if ngrad else None,
                 gg * (-2 * y * grad) if ny else None)  # torch: grad * (-2 * y * grad_output)
 
 
@@ -157,7 +158,8 @@ class Sigmoid(Function):
 class SigmoidBackward(Function):
     """Sigmoid's gradient ``grad * y * (1 - y)`` as one op instead of three (as torch's
     sigmoid_backward): it runs in every backward through a sigmoid.  Its own backward keeps second
-    derivatives right: d/d(grad) = y (1 - y), d/dy = grad (1 - 2y)."""
+    derivatives right: d/d(grad) = y (1 - y) (this op again, applied to gg: as for tanh), and
+    d/dy = grad (1 - 2y)."""
 
     @staticmethod
     def forward(ctx, grad, y):
@@ -169,7 +171,7 @@ class SigmoidBackward(Function):
     def backward(ctx, gg):
         grad, y = ctx.saved_tensors
         ngrad, ny = ctx.needs_input_grad
-        return (gg * y * (1 - y) if ngrad else None,
+        return (SigmoidBackward.apply(gg, y) if ngrad else None,
                 gg * grad * (1 - 2 * y) if ny else None)
 
 
