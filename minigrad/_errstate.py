@@ -3,7 +3,8 @@
 torch computes inf and nan silently (log(0) = -inf, exp(1000) = inf); numpy warns unless its error
 state says "ignore".  ``Function.apply`` switches it off around every op's ``forward``, so this
 runs once per op: it sets numpy's error-state variable directly (~0.2 µs) instead of entering
-``np.errstate(all="ignore")`` (~1.5 µs, it rebuilds the state on each use).
+``np.errstate(all="ignore")`` (~1.5 µs, it rebuilds the state on each use).  A backward pass
+switches it off once for all the ops it runs, and ``apply`` leaves it alone when it finds it off.
 """
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ try:  # numpy >= 2 keeps its floating-point error state in a context variable
     IGNORE_ALL = _make_extobj(all="ignore")
 except ImportError:  # older numpy: a global state with the same set/reset protocol
     class _GlobalErrstate:
+        def get(self) -> dict:
+            return np.geterr()
+
         def set(self, state: dict) -> dict:
             return np.seterr(**state)
 

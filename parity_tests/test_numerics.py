@@ -294,6 +294,21 @@ def test_zero_where_is_np_where_bit_for_bit(dtype):
     assert np.array_equal(zero_where(strided > 0, strided), np.where(strided > 0, dtype(0), strided))
 
 
+
+def test_backward_leaves_numpy_error_state_as_it_found_it():
+    """A backward pass switches numpy's warnings off once for all its ops (see _errstate.py); the
+    caller's error state must be back afterwards, also when backward raises."""
+    x = minigrad.tensor([1.0, 0.0], requires_grad=True)
+    with np.errstate(divide="raise", over="warn", invalid="ignore", under="ignore"):
+        before = np.geterr()
+        (x.log() * 2).sum().backward()  # log(0) = -inf and its gradient 1/0 = inf, silently
+        assert np.geterr() == before
+        y = (x * 2).sum()
+        y.backward()
+        with pytest.raises(RuntimeError, match="second time"):
+            y.backward()
+        assert np.geterr() == before
+
 @given(shapes=hnp.mutually_broadcastable_shapes(num_shapes=2, min_side=0, max_side=4),
        dtype=st.sampled_from([np.float16, np.float32, np.float64, np.int64, np.bool_]),
        strided=st.booleans())

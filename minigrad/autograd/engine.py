@@ -15,7 +15,7 @@ from typing import Sequence
 import numpy as np
 
 from .. import _tensor
-from .._errstate import IGNORE_ALL, errstate_var, quiet
+from .._errstate import IGNORE_ALL, errstate_var
 from .function import _FREED
 from .grad_mode import GradMode
 
@@ -54,23 +54,26 @@ def run_backward(roots: Sequence, grad_roots: Sequence, retain_graph: bool, crea
     is given, only the part of the graph leading to them is run.
     """
     Tensor = _tensor.Tensor
-    buffers: dict = {}  # node -> list with the gradient summed so far for each of its outputs
-    for root, g in zip(roots, grad_roots):
-        target, nr = _edge_of(root)
-        _add_to(buffers, target, nr, g)
-    order = _toposort(list(dict.fromkeys(_edge_of(r)[0] for r in roots)))
-
-    captured = None
-    if inputs is not None:
-        wanted = {}
-        for i, t in enumerate(inputs):
-            wanted.setdefault(_edge_of(t), []).append(i)
-        captured = [None] * len(inputs)
-        needed = _needed(order, {key[0] for key in wanted})
-
     prev_mode = GradMode.enabled
-    GradMode.enabled = create_graph  # backward's own ops are recorded only for create_graph
+    # numpy stays silent for the whole pass (inf + -inf is nan, silently, as in torch): switched
+    # once here, so that the ops backward runs find it already off (see Function.apply)
+    quiet_token = errstate_var.set(IGNORE_ALL)
     try:
+        buffers: dict = {}  # node -> list with the gradient summed so far for each of its outputs
+        for root, g in zip(roots, grad_roots):
+            target, nr = _edge_of(root)
+            _add_to(buffers, target, nr, g)
+        order = _toposort(list(dict.fromkeys(_edge_of(r)[0] for r in roots)))
+
+        captured = None
+        if inputs is not None:
+            wanted = {}
+            for i, t in enumerate(inputs):
+                wanted.setdefault(_edge_of(t), []).append(i)
+            captured = [None] * len(inputs)
+            needed = _needed(order, {key[0] for key in wanted})
+
+        GradMode.enabled = create_graph  # backward's own ops are recorded only for create_graph
         for node in order:
             grads = buffers.pop(node, None)
             if grads is None or (captured is not None and node not in needed):
@@ -97,6 +100,7 @@ def run_backward(roots: Sequence, grad_roots: Sequence, retain_graph: bool, crea
                 node._saved = _FREED
     finally:
         GradMode.enabled = prev_mode
+        errstate_var.reset(quiet_token)
     return captured
 
 
@@ -161,11 +165,7 @@ def _add_to(buffers: dict, target, nr: int, g) -> None:
     elif GradMode.enabled:  # create_graph: the sum is part of the new graph
         slot[nr] = prev + g
     else:  # nothing to record: add the arrays (a new one: ``prev`` may be shared)
-        token = errstate_var.set(IGNORE_ALL)  # inf + -inf is nan, silently, as in torch
-        try:  # (``with quiet()`` costs a context manager on this hot path)
-            slot[nr] = _tensor.Tensor._make(prev._array + g._array)
-        finally:
-            errstate_var.reset(token)
+        slot[nr] = _tensor.Tensor._make(prev._array + g._array)
 
 
 def _run_hooks(hooks, g):
@@ -199,8 +199,7 @@ def _accumulate(leaf, g, create_graph: bool) -> None:
     elif create_graph or leaf.grad._requires_grad:
         leaf.grad = leaf.grad + g
     else:
-        with quiet():  # inf + -inf is nan, silently
-            leaf.grad._array += g._array
+        leaf.grad._array += g._array
         leaf.grad._vc[0] += 1
 
 

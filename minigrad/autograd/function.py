@@ -144,12 +144,14 @@ class Function:
                     edges.append(None)
             ctx.needs_input_grad = needs = tuple(needs)
             GradMode.enabled = False
-        token = errstate_var.set(IGNORE_ALL)
+        # numpy silent; a backward pass has already switched it off for all the ops it runs
+        token = None if errstate_var.get() is IGNORE_ALL else errstate_var.set(IGNORE_ALL)
         try:
             out = cls.forward(ctx, *args, **kwargs)
         finally:
             GradMode.enabled = grad_mode
-            errstate_var.reset(token)
+            if token is not None:
+                errstate_var.reset(token)
         if type(out) is np.ndarray:
             out = Tensor._make(out)
         elif isinstance(out, np.generic):  # numpy returns a scalar, not an array, for 0-d inputs
