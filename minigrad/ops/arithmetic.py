@@ -143,8 +143,8 @@ class Pow(_Binary):
 
 class PowScalar(Function):
     """a ** p for a float tensor and a Python number p (torch's pow(Tensor, Scalar)).  Its backward
-    is torch's pow_backward, grad * (p * a^(p-1)) (0 for p = 0): three ops, where the formula for
-    a tensor exponent needs masks for b = 0 and a log for d/db."""
+    is torch's pow_backward, grad * (p * a^(p-1)) (0 for p = 0): three ops (two for p = 2), where
+    the formula for a tensor exponent needs masks for b = 0 and a log for d/db."""
 
     @staticmethod
     def forward(ctx, a, p):
@@ -158,7 +158,9 @@ class PowScalar(Function):
         p = ctx.p
         if p == 0:
             return grad.new_zeros(grad.shape), None
-        return grad * (p * a ** (p - 1)), None
+        # a ** 1 is a, bit for bit and in every derivative: squares (squared errors, variances)
+        # are the commonest power, and this saves the pow op and its own backward
+        return grad * (p * (a ** (p - 1) if p != 2 else a)), None
 
 
 class Maximum(_Binary):
