@@ -67,11 +67,12 @@ def run_backward(roots: Sequence, grad_roots: Sequence, retain_graph: bool, crea
 
         captured = None
         if inputs is not None:
-            wanted = {}
+            wanted = {}  # (node or leaf, output_nr) -> positions in ``inputs``
             for i, t in enumerate(inputs):
                 wanted.setdefault(_edge_of(t), []).append(i)
             captured = [None] * len(inputs)
-            needed = _needed(order, {key[0] for key in wanted})
+            wanted_nodes = {key[0] for key in wanted}
+            needed = _needed(order, wanted_nodes)
 
         GradMode.enabled = create_graph  # backward's own ops are recorded only for create_graph
         for node in order:
@@ -91,7 +92,7 @@ def run_backward(roots: Sequence, grad_roots: Sequence, retain_graph: bool, crea
             if node._hooks or node._retained:
                 grads = [_run_hooks(node._hooks and node._hooks.get(i), g) for i, g in enumerate(grads)]
                 _retain(node, grads)
-            if captured is not None:
+            if captured is not None and node in wanted_nodes:
                 for i, g in enumerate(grads):
                     for j in wanted.get((node, i), ()):
                         captured[j] = g
