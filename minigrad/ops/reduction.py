@@ -24,7 +24,7 @@ _RESULT = {True: namedtuple("max", ["values", "indices"]), False: namedtuple("mi
 
 
 def _keepdim_shape(shape: tuple, axes: tuple) -> tuple:
-    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+    return tuple([1 if i in axes else n for i, n in enumerate(shape)])
 
 
 def _spread(grad: Tensor, in_shape: tuple, axes: tuple, keepdim: bool) -> Tensor:

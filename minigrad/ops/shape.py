@@ -44,7 +44,7 @@ def _broadcast_axes(gshape: tuple, shape: tuple) -> tuple:
     """The dims of ``gshape`` that broadcasting ``shape`` to it added or stretched."""
     lead = len(gshape) - len(shape)
     return tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1)
+        [lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1])
 
 
 def _owner(a: np.ndarray) -> np.ndarray:
@@ -144,15 +144,15 @@ class Cat(Function):
 # ----- the public functions -------------------------------------------------------------------
 def _resolve_shape(shape: tuple, numel: int) -> tuple:
     """Fill in a -1 and check the element count, with torch's message."""
-    shape = tuple(operator.index(s) for s in shape)
+    shape = tuple([operator.index(s) for s in shape])
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
-    known = math.prod(s for s in shape if s != -1)
+    known = math.prod([s for s in shape if s != -1])
     if -1 in shape:
         if known == 0 or numel % known:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
         shape = tuple(numel // known if s == -1 else s for s in shape)
-    elif known != numel or any(s < 0 for s in shape):
+    elif known != numel or min(shape, default=0) < 0:
         raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
     return shape
 
