@@ -200,7 +200,10 @@ def _check_saved(t: Any, to_save: tuple) -> None:
 def _as_outputs(out: Any, args: tuple) -> Any:
     """What forward returned (a Tensor, a numpy scalar, or a tuple) as fresh output Tensors."""
     if type(out) is tuple:
-        return tuple([_as_output(o, args) for o in out])
+        outs = []
+        for o in out:  # (a loop: a comprehension is a function call of its own in Python 3.11)
+            outs.append(_as_output(o, args))
+        return tuple(outs)
     return _as_output(out, args)
 
 
