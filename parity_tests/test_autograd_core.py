@@ -114,6 +114,21 @@ def test_saved_tensors_are_released_after_backward():
         _ = z.grad_fn.saved_tensors
 
 
+
+def test_a_node_that_saves_its_output_is_freed_without_the_cycle_collector():
+    """sigmoid's node saves its own output, which points back at the node: the node keeps only
+    the output's array (_SavedOutput) and drops what forward passed to save_for_backward, so
+    there is no reference cycle and the graph dies with its last reference, as torch's does."""
+    x = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    gc.disable()
+    try:
+        y = minigrad.sigmoid(x)
+        node = weakref.ref(y.grad_fn)
+        del y
+        assert node() is None, "a cycle keeps the node alive until the garbage collector runs"
+    finally:
+        gc.enable()
+
 def test_retain_graph_keeps_saved_tensors():
     x = minigrad.tensor([1.0, 2.0], requires_grad=True)
     t = x * 2.0

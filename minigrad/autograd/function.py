@@ -57,6 +57,8 @@ class Function:
     _retained: dict | None = None     # output_nr -> weakref of outputs that retain_grad()
     needs_input_grad: tuple = ()
     materialize_grads = True
+    _to_save: tuple = ()               # what forward passed to save_for_backward
+    _non_diff: set | frozenset = frozenset()  # ids of outputs marked non-differentiable
 
     @staticmethod
     def forward(ctx: "Function", *args: Any, **kwargs: Any) -> Any:
@@ -80,7 +82,7 @@ class Function:
         if saved is _FREED:
             raise RuntimeError(_FREED_MESSAGE)
         if not saved:
-            return getattr(self, "_to_save", ())  # forward ran without recording
+            return self._to_save  # forward ran without recording
         out = []
         for entry in saved:
             if entry is None:
@@ -166,17 +168,17 @@ class Function:
         """Make this ctx the grad_fn of ``outs``; remember where each input's gradient must go
         (``edges``: to the input's grad_fn, or to the leaf itself) and what was saved."""
         self._next = edges
-        state = self.__dict__
         if len(outs) > 1:  # kept to hand backward zeros for outputs that got no gradient
             self._n_outputs = len(outs)
             self._out_meta = tuple(None if o is None else (o._array.shape, o._array.dtype)
                                    for o in outs)
-        non_diff = state.get("_non_diff", ())
+        non_diff = self._non_diff
         for i, o in enumerate(outs):
             if o is not None and o._array.dtype.kind == "f" and id(o) not in non_diff:
                 o._requires_grad, o.grad_fn, o._output_nr = True, self, i
-        to_save = state.pop("_to_save", None)
+        to_save = self._to_save
         if to_save:
+            del self._to_save  # it may hold an output, which would then hold this node: a cycle
             saved = []
             for t in to_save:  # each with its version now, so a later in-place change is caught
                 if not isinstance(t, _tensor.Tensor):
