@@ -39,7 +39,9 @@ class Spread(Function):
     @staticmethod
     def forward(ctx, grad, in_shape, axes, keepdim):
         ctx.axes, ctx.keepdim = axes, keepdim
-        g = grad._array if keepdim else grad._array.reshape(_keepdim_shape(in_shape, axes))
+        g = grad._array
+        if not keepdim and g.ndim:  # (a 0-d gradient, of a reduction to a scalar, broadcasts as is)
+            g = g.reshape(_keepdim_shape(in_shape, axes))
         return broadcast_view(g, in_shape)
 
     @staticmethod
