@@ -104,7 +104,11 @@ class Tensor:
 
     @classmethod
     def _make(cls, array: np.ndarray, requires_grad: bool = False) -> "Tensor":
-        """Wrap an ndarray without copying or checking (the engine's internal constructor)."""
+        """Wrap an ndarray without copying (the engine's internal constructor).  A numpy scalar,
+        which numpy returns instead of a 0-d array from math on 0-d arrays, becomes a 0-d array:
+        a tensor's storage must be writable in place."""
+        if type(array) is not np.ndarray:
+            array = np.asarray(array)
         t = object.__new__(Tensor)  # _init's body, inlined: this runs for every op's output
         t._array = array
         t._requires_grad = requires_grad

@@ -1,5 +1,7 @@
 """In-place ops on views: the tensor being viewed changes too, so its history must record it
 (torch's CopySlices).  Each program runs in both engines; values and gradients must be equal."""
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -82,3 +84,50 @@ def test_setitem_with_an_integer_and_an_index_array_keeps_torchs_dim_order():
         results.append((x.detach().numpy(), v.grad.numpy()))
     for m, t in zip(*results):
         np.testing.assert_array_equal(m, t)  # pure data movement: exact
+
+
+def _torch_0d_float(name):
+    """torch's result of registry op ``name`` on one 0-d float64 tensor, if that is a 0-d float
+    tensor (None for ops that need more arguments or return something else)."""
+    from minigrad.testing.registry import REGISTRY
+
+    try:
+        y = REGISTRY[name].call(torch, torch.tensor(0.5, dtype=torch.float64))
+    except (TypeError, RuntimeError, IndexError):
+        return None
+    return y if isinstance(y, torch.Tensor) and y.is_floating_point() and y.dim() == 0 else None
+
+
+def _one_0d_input_ops():
+    from minigrad.testing.registry import REGISTRY
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch warns for std/var of one element (nan)
+        return sorted(name for name, op in REGISTRY.items()
+                      if op.standard and _torch_0d_float(name) is not None)
+
+
+@pytest.mark.parametrize("name", _one_0d_input_ops())
+def test_inplace_on_a_0d_result(name):
+    """numpy returns scalars, not 0-d arrays, from math on 0-d arrays; a tensor made from one
+    could not be written in place (a numpy TypeError from deep inside), where torch's can."""
+    from minigrad.testing.registry import REGISTRY
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = _torch_0d_float(name)
+    actual = REGISTRY[name].call(minigrad, minigrad.tensor(0.5, dtype=minigrad.float64))
+    for y in (expected, actual):
+        y.detach().mul_(3).add_(1)  # detach: the same storage, written in place
+    np.testing.assert_equal(actual.item(), expected.item())  # (nan equals nan here: std, var)
+
+
+def test_inplace_on_a_summed_0d_gradient():
+    """Gradients reaching a 0-d input twice are summed in numpy (a scalar again)."""
+    grads = []
+    for lib in (torch, minigrad):
+        x = lib.tensor(2.0, requires_grad=True)
+        (g,) = lib.autograd.grad(x * x, x)
+        g.add_(1.0)
+        grads.append(g.item())
+    assert grads[1] == grads[0]

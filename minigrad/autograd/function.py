@@ -154,10 +154,8 @@ class Function:
             GradMode.enabled = grad_mode
             if token is not None:
                 errstate_var.reset(token)
-        if type(out) is np.ndarray:
+        if type(out) is np.ndarray or isinstance(out, np.generic):  # (a scalar from 0-d math)
             out = Tensor._make(out)
-        elif isinstance(out, np.generic):  # numpy returns a scalar, not an array, for 0-d inputs
-            out = Tensor._make(np.asarray(out))
         else:
             out = _as_outputs(out, args)
         if grad_mode and True in needs:
