@@ -220,4 +220,4 @@ def _as_output(o: Any, args: tuple) -> "_tensor.Tensor | None":
             if o is a:  # an input returned as-is: the output is a new tensor
                 return Tensor._make(o._array)
         return o
-    return Tensor._make(np.asarray(o))  # a numpy scalar (0-d result) or a sequence
+    return Tensor._make(o)  # a numpy scalar (0-d result) or a sequence: _make makes it an array
