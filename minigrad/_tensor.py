@@ -488,7 +488,7 @@ class Tensor:
         return self._inplace(_ops.tanh)
 
     def copy_(self, src: Any) -> "Tensor":
-        src = src if isinstance(src, Tensor) else Tensor._make(np.asarray(src))
+        src = src if isinstance(src, Tensor) else Tensor._make(src)
         # clone: a new node even when src already has the dtype and shape (to/expand then return
         # src itself, and this tensor would take over src's history instead of pointing to src)
         return self._inplace(lambda t, s: s.to(t.dtype).expand(t.shape).clone(), src)

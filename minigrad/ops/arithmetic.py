@@ -273,7 +273,7 @@ def floor_divide(input: Any, other: Any) -> Tensor:
     if a._array.dtype.kind != "f" and (b._array == 0).any():
         raise RuntimeError("ZeroDivisionError")
     with quiet():
-        return Tensor._make(np.asarray(np.floor_divide(a._array, b._array)))
+        return Tensor._make(np.floor_divide(a._array, b._array))
 
 
 def remainder(input: Any, other: Any) -> Tensor:
@@ -312,7 +312,7 @@ def _compare(fn: Callable, input: Any, other: Any) -> Tensor:
     a, b = operands(input, other)
     _check_broadcast(a, b)
     with quiet():
-        return Tensor._make(np.asarray(fn(a._array, b._array)))
+        return Tensor._make(fn(a._array, b._array))
 
 
 def eq(input: Any, other: Any) -> Tensor:
@@ -348,7 +348,7 @@ def logical_op(fn: Callable, input: Any, other: Any) -> Tensor:
     if a._array.dtype.kind not in "iub":
         raise RuntimeError(f"\"{fn.__name__}\" is not implemented for '{a.dtype.name}': bitwise ops "
                            "need bool or integer tensors")
-    return Tensor._make(np.asarray(fn(a._array, b._array)))
+    return Tensor._make(fn(a._array, b._array))
 
 
 def equal(input: Tensor, other: Tensor) -> bool:

@@ -77,7 +77,7 @@ class Mean(Function):
 class Prod(Function):
     @staticmethod
     def forward(ctx, x, axes, keepdim, dtype, whole=False):
-        out = Tensor._make(np.asarray(np.prod(x._array, axis=axes, keepdims=keepdim, dtype=dtype)))
+        out = Tensor._make(np.prod(x._array, axis=axes, keepdims=keepdim, dtype=dtype))
         ctx.save_for_backward(x, out)
         ctx.axes, ctx.keepdim, ctx.whole = axes, keepdim, whole
         return out
@@ -116,7 +116,7 @@ class Extreme(Function):
 
     @staticmethod
     def forward(ctx, x, axes, keepdim, fn, select=False):
-        out = Tensor._make(np.asarray(fn(x._array, axis=axes, keepdims=keepdim)))
+        out = Tensor._make(fn(x._array, axis=axes, keepdims=keepdim))
         ctx.save_for_backward(x, out)
         ctx.axes, ctx.keepdim, ctx.select = axes, keepdim, select
         return out
