@@ -334,3 +334,39 @@ def test_broadcast_view_is_np_broadcast_to(shapes, dtype, strided):
         [s for s, n in zip(expected.strides, target) if n > 1]
     assert np.array_equal(view, expected) and not view.flags.writeable
     assert view.size == 0 or np.shares_memory(view, a)
+
+
+@given(a=hnp.arrays(st.sampled_from([np.float16, np.float32, np.float64]),
+                    hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=5),
+                    elements=st.floats(-1e4, 1e4, width=16)),
+       data=st.data(), keepdims=st.booleans())
+def test_mean_array_is_np_mean(a, data, keepdims):
+    """Mean and the 'mean'-reduced losses compute with ``mean_array`` instead of np.mean (whose
+    Python wrapper costs 3 us a call); it must give np.mean's result bit for bit: value, dtype,
+    shape, and a numpy scalar where np.mean gives one."""
+    from minigrad.ops._util import mean_array
+
+    axes = data.draw(st.none() | st.lists(st.integers(0, a.ndim - 1), unique=True).map(
+        lambda ax: tuple(sorted(ax))) if a.ndim else st.none(), label="axes")
+    expected, got = np.mean(a, axis=axes, keepdims=keepdims), mean_array(a, axes, keepdims)
+    assert type(got) is type(expected) and got.dtype == expected.dtype
+    assert np.shape(got) == np.shape(expected) and np.array_equal(got, expected)
+
+
+def test_mean_array_divides_a_big_count_like_np_mean():
+    """np.mean divides a float32 sum by the count in float64: above 2**24 elements, dividing in
+    float32 (the count rounded to float32) is another number for most values, 0.1 among them."""
+    from minigrad.ops._util import mean_array
+
+    for v in (0.1, 0.3, 1.7):
+        a = np.broadcast_to(np.float32(v), (2**24 + 1,))  # no memory: one element, stride 0
+        assert mean_array(a) == np.mean(a)
+
+
+def test_mean_array_sums_float16_in_float32():
+    """np.mean (and torch) sum float16 in float32: 15 x 1e4 overflows float16's 65504."""
+    from minigrad.ops._util import mean_array
+
+    a = np.full((3, 5), 1e4, dtype=np.float16)
+    for axes in (None, (0, 1)):
+        assert mean_array(a, axes) == np.mean(a, axis=axes) == np.float16(1e4)

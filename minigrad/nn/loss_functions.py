@@ -18,7 +18,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import Function
-from ..ops._util import operands
+from ..ops._util import mean_array, operands
 from ..ops.arithmetic import _broadcast_error, where
 from ..ops.reduction import log_softmax
 from ..ops.shape import sum_to
@@ -49,7 +49,7 @@ def _reduction(reduction: str, size_average: Any = None, reduce: Any = None) -> 
 def _reduce(loss: np.ndarray, reduction: str) -> np.ndarray:
     """Per-element losses -> the requested reduction."""
     if reduction == "mean":  # the mean of nothing is nan, as in torch (numpy's mean would warn)
-        return loss.mean() if loss.size else np.full((), np.nan, loss.dtype)
+        return mean_array(loss) if loss.size else np.full((), np.nan, loss.dtype)
     return loss.sum() if reduction == "sum" else loss
 
 

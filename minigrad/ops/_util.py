@@ -1,6 +1,7 @@
 """Helpers shared by the ops: operand promotion, dim handling, quiet numpy (``quiet``)."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -103,6 +104,20 @@ def broadcast_view(a: np.ndarray, shape: tuple) -> np.ndarray:
     view = np.ndarray(shape, a.dtype, a, 0, strides)
     view.setflags(write=False)
     return view
+
+
+def mean_array(a: np.ndarray, axes: tuple | None = None, keepdims: bool = False) -> Any:
+    """``np.mean(a, axes, keepdims=keepdims)`` (axes None: all) for a float array with at least one
+    element, with numpy's arithmetic (the sum, float16 summed in float32, divided by the count in
+    float64 and rounded back) but without np.mean's Python-level wrapper: 1.5 us where np.mean
+    takes 4.6 on a 32x1 array, and every mean and every 'mean'-reduced loss calls it."""
+    half = a.dtype == np.float16
+    total = np.add.reduce(a, axis=axes, dtype=np.float32 if half else None, keepdims=keepdims)
+    count = a.size if axes is None else math.prod([a.shape[ax] for ax in axes])
+    # the dtype's constructor rounds the float64 quotient back (a Python int would make numpy
+    # divide in float32, rounding a count above 2**24); it keeps arrays arrays, scalars scalars
+    mean = total.dtype.type(total / np.float64(count))
+    return np.float16(mean) if half else mean
 
 
 def float_input(x: Tensor) -> Tensor:

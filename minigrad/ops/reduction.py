@@ -16,7 +16,7 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
 from ..autograd.grad_mode import GradMode
-from ._util import broadcast_view, dims, float_input, wrap_dim
+from ._util import broadcast_view, dims, float_input, mean_array, wrap_dim
 from .arithmetic import maximum, minimum, where
 
 # what max(x, dim)/min(x, dim) return, like torch.return_types.max/min
@@ -67,7 +67,7 @@ class Mean(Function):
         ctx.count = math.prod(x._array.shape[a] for a in axes)
         if ctx.count == 0:  # the mean of nothing is nan, silently (np.mean would warn)
             return np.sum(x._array, axis=axes, keepdims=keepdim) * np.nan
-        return np.mean(x._array, axis=axes, keepdims=keepdim)
+        return mean_array(x._array, axes, keepdim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -332,7 +332,7 @@ class StdVar(Function):
         # (forward runs quiet: empty slices, n <= correction and underflowing squares are silent)
         wide = a.astype(np.float64)
         if a.size and math.prod(_keepdim_shape(a.shape, axes)) == 1:
-            mean = np.float64(np.mean(a))  # std_var_all_cpu: self.mean().item<double>()
+            mean = np.float64(mean_array(a))  # std_var_all_cpu: self.mean().item<double>()
         else:
             mean = np.sum(wide, axis=axes, keepdims=True) / n  # = np.mean, silent when empty
         dev = wide - mean
