@@ -253,7 +253,7 @@ swapaxes = swapdims = transpose
 def t(input: Tensor) -> Tensor:
     if input._array.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input._array.ndim}D")
-    return transpose(input, 0, 1) if input._array.ndim == 2 else input
+    return _permuted(input, (1, 0)) if input._array.ndim == 2 else input  # (transpose's checks: ~1 us)
 
 
 def expand(input: Tensor, *sizes: Any) -> Tensor:
