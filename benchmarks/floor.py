@@ -10,6 +10,8 @@ from typing import Callable
 
 import numpy as np
 
+from .workloads import CHAIN_STEPS
+
 
 def _log_clamped(p: np.ndarray) -> np.ndarray:
     """BCELoss clamps its logs at -100, so a saturated sigmoid gives a finite loss."""
@@ -63,4 +65,31 @@ def w4(d: dict) -> Callable:
     return step
 
 
-FLOORS = {"W1": w1, "W2": w2, "W4": w4}
+def w5(d: dict) -> Callable:
+    """The scalar chain: forward keeping what backward needs, then the chain rule by hand, each op
+    a numpy op on 0-d float32 arrays as an engine runs them (numpy's per-call cost is the floor)."""
+    x, a, c = (np.array(d[k]) for k in ("x", "a", "c"))
+    one = np.array(1, np.float32)
+
+    def step() -> float:
+        inputs, sigmoids = [], []
+        h = x
+        for i in range(CHAIN_STEPS):
+            inputs.append(h)
+            h = h * a + c
+            if i % 10 == 9:
+                h = one / (one + np.exp(-h))
+                sigmoids.append(h)
+        g, ga, gc = one, np.zeros((), np.float32), np.zeros((), np.float32)
+        for i in reversed(range(CHAIN_STEPS)):
+            if i % 10 == 9:
+                s = sigmoids.pop()
+                g = g * (one - s) * s  # sigmoid' = (1 - s) s, in torch's order
+            ga = ga + g * inputs[i]  # d(h * a + c)/da = h; a and c gather a term per step
+            gc = gc + g
+            g = g * a
+        return float(ga + gc + g)  # a.grad + c.grad + x.grad, as the workload returns
+    return step
+
+
+FLOORS = {"W1": w1, "W2": w2, "W4": w4, "W5": w5}
