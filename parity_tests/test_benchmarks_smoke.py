@@ -61,3 +61,18 @@ def test_profile_shows_the_step_call_tree() -> None:
     assert out.returncode == 0, out.stderr[-3000:]
     for frame in ("step", "run_backward", "Linear.forward", "binary_cross_entropy"):
         assert frame in out.stdout, frame
+
+
+def test_closure_engine_computes_w5s_gradients(capsys, monkeypatch) -> None:
+    """``python -m benchmarks.closure_engine`` (the README's lower bound for W5) must compute the
+    same gradients as torch, and its check must catch one that does not."""
+    from benchmarks import closure_engine
+
+    medians = closure_engine.main(rounds=1, steps=1)
+    assert set(medians) == {"closure engine", "minigrad", "torch"}
+    assert "ratio to torch" in capsys.readouterr().out
+    monkeypatch.setattr(closure_engine.Value, "__add__",  # c's gradient doubled
+                        lambda self, other: closure_engine.Value(self.data + other.data,
+                                                                 (self, other), lambda g: (g, g + g)))
+    with pytest.raises(AssertionError, match="closure engine computed"):
+        closure_engine.main(rounds=1, steps=1)
