@@ -171,15 +171,18 @@ class Function:
             self._out_meta = tuple(None if o is None else (o._array.shape, o._array.dtype)
                                    for o in outs)
         non_diff = self._non_diff
-        for i, o in enumerate(outs):
+        i = 0  # (a counter: enumerate costs an iterator and a tuple per output, 2 % of a recorded op)
+        for o in outs:
             if o is not None and o._array.dtype.kind == "f" and id(o) not in non_diff:
                 o._requires_grad, o.grad_fn, o._output_nr = True, self, i
+            i += 1
         to_save = self._to_save
         if to_save:
-            del self._to_save  # it may hold an output, which would then hold this node: a cycle
+            self._to_save = ()  # it may hold an output, which would then hold this node: a cycle
+            Tensor = _tensor.Tensor
             saved = []
             for t in to_save:  # each with its version now, so a later in-place change is caught
-                if not isinstance(t, _tensor.Tensor):
+                if not isinstance(t, Tensor):
                     saved.append(_check_saved(t, to_save))  # None, or raises
                 elif t.grad_fn is self:  # an output: see _SavedOutput
                     saved.append(_SavedOutput(t, outs.index(t)))
