@@ -55,6 +55,9 @@ class device:
 
 
 _CPU = device("cpu")
+# ``object.__new__`` looked up once: reading it from ``object`` builds a new bound method each time,
+# and every op makes a Tensor (and a graph node with this, in autograd.function)
+new_object = object.__new__
 
 
 def _check_requires_grad(array: np.ndarray, flag: bool) -> None:
@@ -102,14 +105,14 @@ class Tensor:
         self._base = None
         self._hooks = None
 
-    @classmethod
-    def _make(cls, array: np.ndarray, requires_grad: bool = False) -> "Tensor":
+    @staticmethod
+    def _make(array: np.ndarray, requires_grad: bool = False) -> "Tensor":
         """Wrap an ndarray without copying (the engine's internal constructor).  A numpy scalar,
         which numpy returns instead of a 0-d array from math on 0-d arrays, becomes a 0-d array:
         a tensor's storage must be writable in place."""
         if type(array) is not np.ndarray:
             array = np.asarray(array)
-        t = object.__new__(Tensor)  # _init's body, inlined: this runs for every op's output
+        t = new_object(Tensor)  # _init's body, inlined: this runs for every op's output
         t._array = array
         t._requires_grad = requires_grad
         t.grad = t.grad_fn = t._base = t._hooks = None

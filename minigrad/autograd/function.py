@@ -132,7 +132,7 @@ class Function:
         numpy's floating-point warnings off (torch computes inf and nan silently).  This runs for
         every op, inside backward too, so it does as little as it can when nothing is recorded."""
         Tensor = _tensor.Tensor
-        ctx = object.__new__(cls)
+        ctx = _tensor.new_object(cls)
         grad_mode = GradMode.enabled
         if grad_mode:  # which inputs need a gradient, and the graph edge to each of those
             needs, edges = [], []
