@@ -22,22 +22,26 @@ def _broadcast_error(a: Tensor, b: Tensor) -> RuntimeError:
 
 
 def _check_broadcast(a: Tensor, b: Tensor) -> None:
-    """Raise torch's error if the shapes cannot broadcast.  The rule checked in Python: it runs for
-    every binary op, and np.broadcast_shapes costs several µs."""
+    """Raise torch's error if the shapes cannot broadcast (the rule checked in Python:
+    np.broadcast_shapes costs several µs)."""
     sa, sb = a._array.shape, b._array.shape
     for m, n in zip(reversed(sa), reversed(sb)):
         if m != n and m != 1 and n != 1:
-            raise _broadcast_error(a, b)
+            raise _broadcast_error(a, b) from None
 
 
 class _Binary(Function):
-    """Checks broadcasting once, with torch's message, before numpy sees the arrays."""
+    """Elementwise ops on two tensors: numpy checks that the shapes broadcast, and its error
+    becomes torch's.  (Checking first would cost every op; a ``try`` costs nothing until it
+    catches.)"""
 
     @classmethod
     def run(cls, a: Tensor, b: Tensor) -> Tensor:
-        if a._array.shape != b._array.shape:
-            _check_broadcast(a, b)
-        return cls.apply(a, b)
+        try:
+            return cls.apply(a, b)
+        except ValueError:
+            _check_broadcast(a, b)  # raises torch's error if the shapes were the problem
+            raise
 
 
 class Add(_Binary):
