@@ -133,13 +133,16 @@ def _call_node(node, grads: list, buffers: dict) -> None:
         if len(results) < len(edges) or any(r is not None for r in results[len(edges):]):
             raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
                                f"(expected {len(edges)}, got {len(results)})")
-    for i, (edge, g) in enumerate(zip(edges, results)):
-        if edge is None or g is None:
-            continue
-        target, nr, shape = edge
-        if g._array.shape != shape:
-            g = _fit_shape(node, i, g, shape)
-        _add_to(buffers, target, nr, g)
+    i = 0  # (indexing with a counter: zip and enumerate cost two iterators and tuples per edge)
+    for edge in edges:
+        if edge is not None:
+            g = results[i]
+            if g is not None:
+                target, nr, shape = edge
+                if g._array.shape != shape:
+                    g = _fit_shape(node, i, g, shape)
+                _add_to(buffers, target, nr, g)
+        i += 1
 
 
 def _fit_shape(node, i: int, g, shape: tuple):
