@@ -546,7 +546,7 @@ def test_seed_manual_sgd_linear_regression():
 
 
 # ----- third order through the fused backward ops ----------------------------------------------------
-# The most common backward formulas are ops of their own (MulBackward, MatMulBackward,
+# The most common backward formulas are ops of their own (MulBackward, MatMulBackward, MatMulPair,
 # LinearBackward, TanhBackward, ReluBackward, LogSoftmaxBackward, NllLossBackward, SigmoidBackward,
 # BinaryCrossEntropyBackward, SumTo, Spread, PowScalar, StdVar) whose own backward is hand-written:
 # the op registry checks them to second order; here their backward is differentiated once more.

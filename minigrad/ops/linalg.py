@@ -5,7 +5,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import Function
-from ._util import operands, sum_terms
+from ._util import operands
 from .shape import sum_to_array
 
 
@@ -62,7 +62,7 @@ class MatMulBackward(Function):
     Its own backward, for second derivatives: the outputs are linear in grad, in a and in b, so
     given (gga, ggb) for them,  d/dgrad = gga @ b + a @ ggb  (the product rule of a @ b along
     (gga, ggb)),  d/da = the a-gradient of a @ ggb,  d/db = the b-gradient of gga @ b (both for
-    upstream gradient grad: this op again)."""
+    upstream gradient grad: this op again, once on (grad, gga, ggb) when both are wanted)."""
 
     materialize_grads = False  # an output that gets no gradient contributes no term
 
@@ -84,11 +84,39 @@ class MatMulBackward(Function):
     def backward(ctx, gga, ggb):
         grad, a, b = ctx.saved_tensors
         n_grad, na, nb = ctx.needs_input_grad[:3]
-        d_grad = sum_terms(matmul(gga, b) if gga is not None else None,
-                           matmul(a, ggb) if ggb is not None else None) if n_grad else None
-        d_a = MatMulBackward.apply(grad, a, ggb, (True, False))[0] if na and ggb is not None else None
-        d_b = MatMulBackward.apply(grad, gga, b, (False, True))[1] if nb and gga is not None else None
+        d_grad = None
+        if n_grad:  # the product rule gga @ b + a @ ggb, without an absent term
+            if gga is not None and ggb is not None:
+                d_grad = MatMulPair.apply(gga, b, a, ggb)
+            elif gga is not None:
+                d_grad = MatMul.apply(gga, b)
+            elif ggb is not None:
+                d_grad = MatMul.apply(a, ggb)
+        want_a, want_b = na and ggb is not None, nb and gga is not None
+        if want_a and want_b:  # (grad @ ggb^T, gga^T @ grad): both in one op
+            d_a, d_b = MatMulBackward.apply(grad, gga, ggb, (True, True))
+        else:
+            d_a = MatMulBackward.apply(grad, a, ggb, (True, False))[0] if want_a else None
+            d_b = MatMulBackward.apply(grad, gga, b, (False, True))[1] if want_b else None
         return d_grad, d_a, d_b, None
+
+
+class MatMulPair(Function):
+    """``x1 @ y1 + x2 @ y2`` as one op: the product rule in every matmul's double backward (three
+    ops otherwise).  Its backward is each product's, by MatMulBackward."""
+
+    @staticmethod
+    def forward(ctx, x1, y1, x2, y2):
+        ctx.save_for_backward(x1, y1, x2, y2)
+        return np.matmul(x1._array, y1._array) + np.matmul(x2._array, y2._array)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x1, y1, x2, y2 = ctx.saved_tensors
+        n = ctx.needs_input_grad
+        g1 = MatMulBackward.apply(grad, x1, y1, n[0:2]) if n[0] or n[1] else (None, None)
+        g2 = MatMulBackward.apply(grad, x2, y2, n[2:4]) if n[2] or n[3] else (None, None)
+        return (*g1, *g2)
 
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
