@@ -547,9 +547,10 @@ def test_seed_manual_sgd_linear_regression():
 
 # ----- third order through the fused backward ops ----------------------------------------------------
 # The most common backward formulas are ops of their own (MulBackward, MatMulBackward, MatMulPair,
-# LinearBackward, TanhBackward, ReluBackward, LogSoftmaxBackward, NllLossBackward, SigmoidBackward,
-# BinaryCrossEntropyBackward, SumTo, Spread, PowScalar, StdVar) whose own backward is hand-written:
-# the op registry checks them to second order; here their backward is differentiated once more.
+# LinearBackward, TanhBackward, Product3, ReluBackward, LogSoftmaxBackward, NllLossBackward,
+# SigmoidBackward, BinaryCrossEntropyBackward, SumTo, Spread, PowScalar, StdVar) whose own backward
+# is hand-written: the op registry checks them to second order; here their backward is
+# differentiated once more.
 _X = np.random.default_rng(0).standard_normal((2, 3, 4))
 _W = np.random.default_rng(1).standard_normal((5, 4))
 _B = np.random.default_rng(2).standard_normal(5)

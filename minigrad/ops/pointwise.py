@@ -137,7 +137,26 @@ class TanhBackward(Function):
         grad, y = ctx.saved_tensors
         ngrad, ny = ctx.needs_input_grad
         return (TanhBackward.apply(gg, y) if ngrad else None,
-                gg * (-2 * y * grad) if ny else None)  # torch: grad * (-2 * y * grad_output)
+                Product3.apply(-2, y, grad, gg) if ny else None)  # torch: grad * (-2 * y * grad_output)
+
+
+class Product3(Function):
+    """``k * a * b * c`` (k a number) as one op instead of three, rounded as ``((k a) b) c``: tanh's
+    double backward needs it in every node.  Linear in each tensor, so the gradient along one is
+    this op again on the upstream gradient and the other two."""
+
+    @staticmethod
+    def forward(ctx, k, a, b, c):
+        ctx.save_for_backward(a, b, c)
+        ctx.k = k
+        return k * a._array * b._array * c._array
+
+    @staticmethod
+    def backward(ctx, h):
+        a, b, c = ctx.saved_tensors
+        k, (_, na, nb, nc) = ctx.k, ctx.needs_input_grad
+        return (None, Product3.apply(k, b, c, h) if na else None,
+                Product3.apply(k, a, c, h) if nb else None, Product3.apply(k, a, b, h) if nc else None)
 
 
 class Sigmoid(Function):
