@@ -1,23 +1,23 @@
 """``python -m benchmarks.closure_engine``: how fast could a Python engine run W5 at all?
 
-A micrograd-style engine on the same numpy 0-d float32 arrays: each value keeps its inputs and a
-closure computing their gradients, backward sorts the graph and calls the closures.  It has none
+Two bare engines, timed against minigrad and torch.  This one: a micrograd-style engine on the
+same numpy 0-d float32 arrays: each value keeps its inputs and a closure computing their
+gradients, backward sorts the graph and calls the closures.  It has none
 of what minigrad does for torch's semantics (dtype promotion, broadcasting, version counters,
 hooks, numpy's error state, multi-output nodes, gradients that are themselves differentiable),
-so it bounds from below what minigrad's design could reach on W5.  The run alternates it with
-minigrad and torch (W5's own step) and checks that all three compute the same gradients.
+so it bounds from below what any Python engine on numpy could reach on W5.  The other
+(``ctx_engine``) keeps minigrad's ``Function``/``ctx`` design and drops the same semantics: the
+bound for that design.  The run alternates the four (W5's own step in each) and checks that all
+compute the same gradients.
 """
 from __future__ import annotations
 
-import importlib
-import statistics
 import sys
-import time
 from typing import Any, Callable
 
 import numpy as np
 
-from . import harness
+from . import ctx_engine, harness
 from .workloads import WORKLOADS
 
 
@@ -71,30 +71,17 @@ sigmoid = Value.sigmoid
 
 
 def main(rounds: int = 5, steps: int = 6) -> dict:
-    """Time W5 in the three engines, alternated; print and return the median ms per step."""
+    """Time W5 in the bare engines, minigrad, torch and the numpy floor, alternated as the
+    benchmark does (``harness.run``, which also checks that all compute torch's gradients); print
+    and return the median ms per step."""
     w5 = next(w for w in WORKLOADS if w.name == "W5")
-    d = w5.data()
     limiter = harness.limit_threads()  # noqa: F841  (one BLAS thread, as in the benchmark)
-    # W5's own step, run with this module as its library
-    stepper = {"closure engine": w5.make(sys.modules[__name__], d)}
-    for name in ("minigrad", "torch"):
-        stepper[name] = w5.make(importlib.import_module(name), d)
-    times: dict = {name: [] for name in stepper}
-    last = {}
-    names = list(stepper)
-    for r in range(rounds):
-        for name in names[r % len(names):] + names[:r % len(names)]:  # rotate who goes first
-            for _ in range(steps):
-                t0 = time.perf_counter_ns()
-                last[name] = float(stepper[name]())
-                times[name].append((time.perf_counter_ns() - t0) / 1e6)
-    for name, value in last.items():
-        if not np.isclose(value, last["torch"], rtol=w5.rtol):
-            raise AssertionError(f"{name} computed {value!r}, torch {last['torch']!r}")
-    medians = {name: statistics.median(t) for name, t in times.items()}
+    res = harness.run(w5, rounds, steps, libraries={"closure engine": sys.modules[__name__],
+                                                    "ctx engine": ctx_engine})
+    medians = {e: res.stats(e)["median_us"] / 1000 for e in res.times_us}
     for name, m in medians.items():
         print(f"{name:15s} {m:8.1f} ms  ratio to torch {m / medians['torch']:.2f}  "
-              f"(a.grad + c.grad + x.grad = {last[name]:.6f})")
+              f"(a.grad + c.grad + x.grad = {res.losses[name]:.6f})")
     return medians
 
 

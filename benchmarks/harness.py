@@ -131,8 +131,10 @@ def _time_steps(step: Callable, n: int, out: list, clock: Callable = time.perf_c
     return loss
 
 
-def run(w: Workload, rounds: int, steps: int, warmup: int = 3, clock: str = "wall") -> Result:
-    """Time ``w`` in both engines (and the numpy floor, if it has one), alternating."""
+def run(w: Workload, rounds: int, steps: int, warmup: int = 3, clock: str = "wall",
+        libraries: dict | None = None) -> Result:
+    """Time ``w`` in both engines (and the numpy floor, if it has one), alternating.
+    ``libraries`` adds engines by name: modules providing the calls ``w``'s step makes."""
     res = Result(w.name, w.title, steps, rounds)
     res.missing = missing_modules(w)
     d = w.data()
@@ -141,6 +143,8 @@ def run(w: Workload, rounds: int, steps: int, warmup: int = 3, clock: str = "wal
         stepper["minigrad"] = w.make(_engine("minigrad"), d)
     if w.name in floor.FLOORS:
         stepper["numpy"] = floor.FLOORS[w.name](d)
+    for name, lib in (libraries or {}).items():
+        stepper[name] = w.make(lib, d)
     names = list(stepper)
     last = {}
     for e in names:

@@ -63,16 +63,20 @@ def test_profile_shows_the_step_call_tree() -> None:
         assert frame in out.stdout, frame
 
 
-def test_closure_engine_computes_w5s_gradients(capsys, monkeypatch) -> None:
-    """``python -m benchmarks.closure_engine`` (the README's lower bound for W5) must compute the
-    same gradients as torch, and its check must catch one that does not."""
-    from benchmarks import closure_engine
+def test_bare_engines_compute_w5s_gradients(capsys, monkeypatch) -> None:
+    """``python -m benchmarks.closure_engine`` (the README's lower bounds for W5) must compute the
+    same gradients as torch in both bare engines, and its check must catch one that does not."""
+    from benchmarks import closure_engine, ctx_engine
 
     medians = closure_engine.main(rounds=1, steps=1)
-    assert set(medians) == {"closure engine", "minigrad", "torch"}
+    assert set(medians) == {"closure engine", "ctx engine", "minigrad", "torch", "numpy"}
     assert "ratio to torch" in capsys.readouterr().out
-    monkeypatch.setattr(closure_engine.Value, "__add__",  # c's gradient doubled
-                        lambda self, other: closure_engine.Value(self.data + other.data,
-                                                                 (self, other), lambda g: (g, g + g)))
-    with pytest.raises(AssertionError, match="closure engine computed"):
+    with monkeypatch.context() as m:
+        m.setattr(closure_engine.Value, "__add__",  # c's gradient doubled
+                  lambda self, other: closure_engine.Value(self.data + other.data,
+                                                           (self, other), lambda g: (g, g + g)))
+        with pytest.raises(AssertionError, match="closure engine computed"):
+            closure_engine.main(rounds=1, steps=1)
+    monkeypatch.setattr(ctx_engine.Add, "backward", staticmethod(lambda ctx, g: (g, g + g)))
+    with pytest.raises(AssertionError, match="ctx engine computed"):
         closure_engine.main(rounds=1, steps=1)
