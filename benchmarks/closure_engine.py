@@ -2,13 +2,13 @@
 
 Two bare engines, timed against minigrad and torch.  This one: a micrograd-style engine on the
 same numpy 0-d float32 arrays: each value keeps its inputs and a closure computing their
-gradients, backward sorts the graph and calls the closures.  It has none
-of what minigrad does for torch's semantics (dtype promotion, broadcasting, version counters,
-hooks, numpy's error state, multi-output nodes, gradients that are themselves differentiable),
-so it bounds from below what any Python engine on numpy could reach on W5.  The other
-(``ctx_engine``) keeps minigrad's ``Function``/``ctx`` design and drops the same semantics: the
-bound for that design.  The run alternates the four (W5's own step in each) and checks that all
-compute the same gradients.
+gradients, backward sorts the graph and calls the closures.  It has none of what minigrad does
+for torch's semantics (dtype promotion, broadcasting, version counters, hooks, numpy's error
+state, multi-output nodes, gradients that are themselves differentiable), so it bounds from below
+what any Python engine on numpy could reach on W5.  The other (``ctx_engine``) keeps minigrad's
+``Function``/``ctx`` design and drops the same semantics: the bound for that design.  The run
+alternates both with minigrad, torch and the numpy floor (W5's own step in each) and checks that
+all compute the same gradients.
 """
 from __future__ import annotations
 
