@@ -29,6 +29,11 @@ def _time_cell(r: harness.Result, engine: str) -> str:
     return f"{_us(s['median_us'])} [{_us(s['p25_us'])}-{_us(s['p75_us'])}]"
 
 
+def _round_cell(r: harness.Result) -> str:
+    ratios = r.round_ratios()
+    return "-" if ratios is None else f"{min(ratios):.2f}-{max(ratios):.2f}"
+
+
 def _mib(n: int | None) -> str:
     return "-" if n is None else f"{n / 2**20:.1f}"
 
@@ -44,16 +49,17 @@ def table(results: list, env: dict) -> str:
     load_after = "/".join(f"{x:.1f}" for x in env["load_average_after"])
     lines += [f"Time per step ({env['clock']} clock), µs: median [25th-75th percentile]; engines "
               f"alternated each round.  Load average before {load}, after {load_after}.",
+              "ratio: of the medians; per round: lowest-highest ratio of one round's medians.",
               "",
-              f"{'':5}{'minigrad':>24}{'torch':>24}{'numpy floor':>24}{'ratio':>7}{'target':>8}  "
-              f"{'final loss minigrad / torch':<32}"]
+              f"{'':5}{'minigrad':>24}{'torch':>24}{'numpy floor':>24}{'ratio':>7}{'per round':>12}"
+              f"{'target':>8}  {'final loss minigrad / torch':<32}"]
     for r in results:
         ratio, target = r.ratio(), harness.TARGETS.get(r.name)
         mark = "" if ratio is None or target is None else (" ok" if ratio <= target else " MISS")
         loss = " / ".join(f"{r.losses[e]:.7g}" for e in harness.ENGINES if e in r.losses)
         lines.append(f"{r.name:5}{_time_cell(r, 'minigrad'):>24}{_time_cell(r, 'torch'):>24}"
                      f"{_time_cell(r, 'numpy'):>24}{'-' if ratio is None else f'{ratio:.2f}':>7}"
-                     f"{'-' if target is None else f'≤{target}':>6}{mark:<5} {loss}")
+                     f"{_round_cell(r):>12}{'-' if target is None else f'≤{target}':>6}{mark:<5} {loss}")
     lines.append("")
     for r in results:
         lines.append(f"{r.name:5}{r.title}" + (f"  [minigrad skipped: {r.missing}]" if r.missing else ""))

@@ -58,12 +58,23 @@ class Result:
             return None
         return self.stats("minigrad")["median_us"] / self.stats("torch")["median_us"]
 
+    def round_ratios(self) -> list | None:
+        """The ratio of the two engines' median step times in each round.  Both engines of a round
+        ran within seconds of each other, so a slow spell of the machine moves both: how far
+        these spread tells whether the overall ratio's distance from a target is more than noise."""
+        if "minigrad" not in self.times_us:
+            return None
+        per_round = {e: np.reshape(self.times_us[e], (self.rounds, self.steps)) for e in ENGINES}
+        return [float(m / t) for m, t in zip(np.median(per_round["minigrad"], axis=1),
+                                             np.median(per_round["torch"], axis=1))]
+
     def as_dict(self) -> dict:
         ratio, target = self.ratio(), TARGETS.get(self.name)
         return {"name": self.name, "title": self.title, "steps_per_round": self.steps,
                 "rounds": self.rounds, "missing": self.missing,
                 "time": {e: self.stats(e) for e in self.times_us},
-                "ratio_minigrad_torch": ratio, "target_ratio": target,
+                "ratio_minigrad_torch": ratio, "ratio_per_round": self.round_ratios(),
+                "target_ratio": target,
                 "target_met": None if ratio is None or target is None else ratio <= target,
                 "final_loss": self.losses, "peak_memory_bytes": self.memory}
 

@@ -36,6 +36,22 @@ def test_final_losses_agree_with_torch(quick_run: dict) -> None:
             assert losses["numpy"] == pytest.approx(losses["torch"], rel=1e-4, abs=1e-6), r["name"]
 
 
+def test_ratio_per_round_pairs_each_rounds_medians() -> None:
+    # Two rounds of three steps: round 1 minigrad median 2 vs torch 4, round 2 minigrad 9 vs 3.
+    # Pairing across rounds or taking means instead of medians would give other numbers.
+    from benchmarks import harness
+    r = harness.Result("X", "x", steps=3, rounds=2,
+                       times_us={"minigrad": [1.0, 2.0, 30.0, 9.0, 8.0, 10.0],
+                                 "torch": [4.0, 4.0, 5.0, 3.0, 1.0, 3.0]})
+    assert r.round_ratios() == [0.5, 3.0]
+    assert r.as_dict()["ratio_per_round"] == [0.5, 3.0]
+
+
+def test_quick_run_reports_a_ratio_per_round(quick_run: dict) -> None:
+    for r in quick_run["results"]:
+        assert len(r["ratio_per_round"]) == r["rounds"], r["name"]
+
+
 def test_a_different_loss_is_reported_as_an_error() -> None:
     # The agreement check must be able to fail: a workload whose minigrad side computes
     # something else (here: the loss doubled) must make the harness raise.
