@@ -1,14 +1,16 @@
 """``python -m benchmarks.closure_engine``: how fast could a Python engine run W5 at all?
 
-Two bare engines, timed against minigrad and torch.  This one: a micrograd-style engine on the
+Three bound engines, timed against minigrad and torch.  This one: a micrograd-style engine on the
 same numpy 0-d float32 arrays: each value keeps its inputs and a closure computing their
 gradients, backward sorts the graph and calls the closures.  It has none of what minigrad does
 for torch's semantics (dtype promotion, broadcasting, version counters, hooks, numpy's error
 state, multi-output nodes, gradients that are themselves differentiable), so it bounds from below
 what any Python engine on numpy could reach on W5.  The other (``ctx_engine``) keeps minigrad's
-``Function``/``ctx`` design and drops the same semantics: the bound for that design.  The run
-alternates both with minigrad, torch and the numpy floor (W5's own step in each) and checks that
-all compute the same gradients.
+``Function``/``ctx`` design and drops the same semantics: the bound for that design.  The third
+(``ctx_engine_semantics``) is that design plus the per-op work torch's semantics oblige, each in
+its cheapest form: the bound for any rewrite of minigrad's hot path.  The run alternates them
+with minigrad, torch and the numpy floor (W5's own step in each) and checks that all compute the
+same gradients.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import ctx_engine, harness
+from . import ctx_engine, ctx_engine_semantics, harness
 from .workloads import WORKLOADS
 
 
@@ -77,10 +79,11 @@ def main(rounds: int = 5, steps: int = 6) -> dict:
     w5 = next(w for w in WORKLOADS if w.name == "W5")
     limiter = harness.limit_threads()  # noqa: F841  (one BLAS thread, as in the benchmark)
     res = harness.run(w5, rounds, steps, libraries={"closure engine": sys.modules[__name__],
-                                                    "ctx engine": ctx_engine})
+                                                    "ctx engine": ctx_engine,
+                                                    "ctx + semantics": ctx_engine_semantics})
     medians = {e: res.stats(e)["median_us"] / 1000 for e in res.times_us}
     for name, m in medians.items():
-        print(f"{name:15s} {m:8.1f} ms  ratio to torch {m / medians['torch']:.2f}  "
+        print(f"{name:16s} {m:8.1f} ms  ratio to torch {m / medians['torch']:.2f}  "
               f"(a.grad + c.grad + x.grad = {res.losses[name]:.6f})")
     return medians
 

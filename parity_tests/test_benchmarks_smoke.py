@@ -81,11 +81,13 @@ def test_profile_shows_the_step_call_tree() -> None:
 
 def test_bare_engines_compute_w5s_gradients(capsys, monkeypatch) -> None:
     """``python -m benchmarks.closure_engine`` (the README's lower bounds for W5) must compute the
-    same gradients as torch in both bare engines, and its check must catch one that does not."""
-    from benchmarks import closure_engine, ctx_engine
+    same gradients as torch in the three bound engines, and its check must catch one that does
+    not."""
+    from benchmarks import closure_engine, ctx_engine, ctx_engine_semantics
 
     medians = closure_engine.main(rounds=1, steps=1)
-    assert set(medians) == {"closure engine", "ctx engine", "minigrad", "torch", "numpy"}
+    assert set(medians) == {"closure engine", "ctx engine", "ctx + semantics", "minigrad", "torch",
+                            "numpy"}
     assert "ratio to torch" in capsys.readouterr().out
     with monkeypatch.context() as m:
         m.setattr(closure_engine.Value, "__add__",  # c's gradient doubled
@@ -93,6 +95,27 @@ def test_bare_engines_compute_w5s_gradients(capsys, monkeypatch) -> None:
                                                            (self, other), lambda g: (g, g + g)))
         with pytest.raises(AssertionError, match="closure engine computed"):
             closure_engine.main(rounds=1, steps=1)
-    monkeypatch.setattr(ctx_engine.Add, "backward", staticmethod(lambda ctx, g: (g, g + g)))
-    with pytest.raises(AssertionError, match="ctx engine computed"):
+    with monkeypatch.context() as m:
+        m.setattr(ctx_engine.Add, "backward", staticmethod(lambda ctx, g: (g, g + g)))
+        with pytest.raises(AssertionError, match="ctx engine computed"):
+            closure_engine.main(rounds=1, steps=1)
+    monkeypatch.setattr(ctx_engine_semantics.Add, "backward",
+                        staticmethod(lambda ctx, g: (g, ctx_engine_semantics._make(g.data * 2))))
+    with pytest.raises(AssertionError, match="ctx \\+ semantics computed"):
         closure_engine.main(rounds=1, steps=1)
+
+
+def test_semantics_bound_engine_does_the_checks_it_is_timed_with() -> None:
+    """The third bound engine claims to pay for torch's checks; it must actually make them: a
+    second backward through a freed graph and a saved tensor modified in place both raise."""
+    from benchmarks import ctx_engine_semantics as e
+
+    x, a = e.tensor(0.5, requires_grad=True), e.tensor(0.9, requires_grad=True)
+    y = e.sigmoid(x * a)
+    y.backward()
+    with pytest.raises(RuntimeError, match="second time"):
+        y.backward()
+    y = x * a
+    a._vc[0] += 1  # what an in-place op on ``a`` does to its version counter
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.backward()
