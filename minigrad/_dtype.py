@@ -7,6 +7,14 @@ from __future__ import annotations
 
 import numpy as np
 
+# The package name dtypes, sizes and devices print with: "minigrad", or "torch" once minigrad
+# stands in for torch (``minigrad.install_as_torch()``, ``python -m minigrad run``).
+DISPLAY_NAME = ["minigrad"]
+
+
+def display_name() -> str:
+    return DISPLAY_NAME[0]
+
 
 class dtype:
     """A tensor element type, printed and compared like ``torch.float32``."""
@@ -21,7 +29,7 @@ class dtype:
         self.itemsize = self.np.itemsize
 
     def __repr__(self) -> str:
-        return f"minigrad.{self.name}"
+        return f"{DISPLAY_NAME[0]}.{self.name}"
 
     def __reduce__(self):  # dtypes are singletons: pickle/copy by name
         return (_by_name, (self.name,))

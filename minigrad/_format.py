@@ -48,7 +48,7 @@ def format_tensor(t) -> str:
         extras.append(f"size={tuple(a.shape)}")
     name = _dtype._FROM_NP[a.dtype].name
     if name not in _IMPLICIT or (name == "float32" and _dtype.get_default_dtype().name != "float32"):
-        extras.append(f"dtype=minigrad.{name}")
+        extras.append(f"dtype={_dtype.DISPLAY_NAME[0]}.{name}")
     if t.grad_fn is not None:
         extras.append(f"grad_fn=<{t.grad_fn.name()}>")
     elif t._requires_grad:

@@ -26,7 +26,7 @@ class Size(tuple):
     """A tensor's shape: a tuple that prints like ``torch.Size([2, 3])``."""
 
     def __repr__(self) -> str:
-        return f"minigrad.Size({list(self)})"
+        return f"{_dtype.DISPLAY_NAME[0]}.Size({list(self)})"
 
     def numel(self) -> int:
         return math.prod(self)

@@ -10,3 +10,12 @@ from .parameter import Parameter
 __all__ = ["Module", "Parameter", "Sequential", "ModuleList", "Linear", "Identity", "Flatten",
            "Dropout", "ReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "MSELoss", "L1Loss",
            "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss", "functional", "init"]
+
+# ----- further layers, one block per family (each block: its imports, then __all__ += [...]) -----
+# Convolution, pooling, padding (conv.py, pooling.py)
+
+# Embedding, normalisation, activations, containers (sparse.py, normalization.py, activation.py, ...)
+
+# Losses (loss.py)
+
+# nn.utils (utils/)

@@ -195,3 +195,10 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     if a.size and a.max() >= num_classes:
         raise RuntimeError("Class values must be smaller than num_classes.")
     return Tensor._make((a[..., None] == np.arange(num_classes)).astype(np.int64))
+
+# ----- further functional forms, one block per family (imports, then __all__ and DIFFERENTIABLE) -----
+# Convolution, pooling, padding, unfold/fold (the Functions live in _conv.py)
+
+# Embedding, normalisation, activations (the Functions live in _layers.py)
+
+# Losses (loss_functions.py)

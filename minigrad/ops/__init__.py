@@ -42,3 +42,16 @@ TENSOR_METHODS = (
     "swapaxes", "swapdims", "permute", "t", "expand", "expand_as", "broadcast_to", "split", "chunk",
     "unbind", "gather", "index_select", "masked_fill", "scatter_add",
 )
+
+# ----- more of torch's ops, one block per family (each block: its imports, then its names) ----------
+# Math functions (pointwise.py): log10, sinh, atan2, erf, lerp, ...
+DIFFERENTIABLE += ()
+TENSOR_METHODS += ()
+
+# Reductions, sorting and comparison (reduction.py, sorting.py): norm, cumsum, sort, topk, ...
+DIFFERENTIABLE += ()
+TENSOR_METHODS += ()
+
+# Shape, indexing and other ops (shape.py, indexing.py, other.py): flip, roll, tril, einsum, ...
+DIFFERENTIABLE += ()
+TENSOR_METHODS += ()

@@ -947,3 +947,8 @@ _NN_ENTRIES = [
 
 for _info in _NN_ENTRIES:
     register(_info)
+
+
+# ----- entries for further op families, one module each (they import this one's builders) ------
+from . import _registry_math, _registry_reduction, _registry_shape  # noqa: E402,F401
+from . import _registry_conv, _registry_layers  # noqa: E402,F401
