@@ -17,7 +17,7 @@ from .serialization import load, save
 from .random import (Generator, bernoulli, default_generator, get_rng_state, initial_seed, manual_seed,
                      normal, rand, rand_like, randint, randint_like, randn, randn_like, randperm, seed,
                      set_rng_state)
-from . import autograd, nn, ops, optim, random, utils  # noqa: E402
+from . import autograd, linalg, nn, ops, optim, random, utils  # noqa: E402
 
 half, float, double = float16, float32, float64  # noqa: A001
 short, int, long = int16, int32, int64  # noqa: A001
