@@ -55,3 +55,8 @@ TENSOR_METHODS += ()
 # Shape, indexing and other ops (shape.py, indexing.py, other.py): flip, roll, tril, einsum, ...
 DIFFERENTIABLE += ()
 TENSOR_METHODS += ()
+
+# What ``from minigrad.ops import *`` exports: the op functions, not the submodules or helpers.
+__all__ = sorted(_n for _n, _v in list(globals().items())
+                 if not _n.startswith("_") and callable(_v)
+                 and getattr(_v, "__module__", "").startswith("minigrad.ops"))
