@@ -3,16 +3,15 @@ decorators, with torch's names."""
 from __future__ import annotations
 
 import functools
+import threading
 from typing import Any, Callable
 
 
-class _GradMode:
+class _GradMode(threading.local):
     """The one switch every op reads: when ``enabled`` is False nothing is recorded.
 
-    An instance, not a class attribute: ``Function.apply`` sets the flag twice per op, and in
-    CPython assigning to a class attribute invalidates the type's attribute caches, so every
-    read of the flag would miss them (3 % of an op's instructions)."""
-    __slots__ = ("enabled",)
+    Per thread, as in torch: one thread evaluating under ``no_grad`` must not stop another from
+    recording its graph, and every new thread starts with grad mode on."""
 
     def __init__(self) -> None:
         self.enabled = True
