@@ -1,6 +1,7 @@
-"""``python -m benchmarks``: minigrad against torch on the workloads of issue 6.
+"""``python -m benchmarks``: minigrad against torch (and the other numpy engines) on the workloads.
 
     python -m benchmarks            full run (a few minutes), prints the table
+    python -m benchmarks --peers    the same, with MyGrad, HIPS autograd and micrograd alongside
     python -m benchmarks --quick    smoke test: few steps, no memory subprocesses
     python -m benchmarks --json     the results as JSON on stdout
     python -m benchmarks --only W1,W5
@@ -14,7 +15,7 @@ import argparse
 import os
 import sys
 
-from . import harness
+from . import harness, peers
 from .workloads import WORKLOADS
 
 
@@ -77,6 +78,19 @@ def table(results: list, env: dict) -> str:
     return "\n".join(lines)
 
 
+def peer_table(results: list, names: list) -> str:
+    """Each engine's median step time as a ratio to torch's, measured in the same run."""
+    engines = ["minigrad", *names]
+    lines = ["Ratio to torch of the median step time, same run (- : the engine cannot run it):",
+             f"{'':5}" + "".join(f"{e:>11}" for e in engines)]
+    for r in results:
+        torch_med = r.stats("torch")["median_us"]
+        cells = [f"{r.stats(e)['median_us'] / torch_med:.2f}" if e in r.times_us else "-"
+                 for e in engines]
+        lines.append(f"{r.name:5}" + "".join(f"{c:>11}" for c in cells))
+    return "\n".join(lines)
+
+
 def main(argv: list | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -87,6 +101,9 @@ def main(argv: list | None = None) -> int:
     p.add_argument("--clock", choices=tuple(harness.CLOCKS), default="wall",
                    help="wall: elapsed time per step (default); cpu: the process's CPU time per step, "
                         "robust when other jobs share the cores")
+    p.add_argument("--peers", action="store_true",
+                   help="also run the other numpy autograd engines that are installed "
+                        "(pip install mygrad autograd micrograd)")
     p.add_argument("--memory", choices=("auto", "yes", "no"), default="auto",
                    help="measure peak memory (auto: W4 and W5 only; never in --quick)")
     args = p.parse_args(argv)
@@ -98,11 +115,13 @@ def main(argv: list | None = None) -> int:
         names = {n.strip() for n in args.only.split(",")}
         chosen = [w for w in WORKLOADS if w.name in names]
     rounds = args.rounds or (2 if args.quick else 5)
+    peer_steps = peers.available() if args.peers else {}
     results = []
     for w in chosen:
         steps = max(2, w.steps // 50) if args.quick else w.steps
         print(f"running {w.name} ...", file=sys.stderr, flush=True)
-        r = harness.run(w, rounds, steps, warmup=1 if args.quick else 3, clock=args.clock)
+        r = harness.run(w, rounds, steps, warmup=1 if args.quick else 3, clock=args.clock,
+                        peers=peer_steps)
         want_mem = args.memory == "yes" or (args.memory == "auto" and not args.quick
                                             and w.name in ("W4", "W5"))
         if want_mem:
@@ -113,7 +132,10 @@ def main(argv: list | None = None) -> int:
         results.append(r)
     env["clock"] = args.clock
     env["load_average_after"] = os.getloadavg()
-    print(harness.dumps(results, env) if args.json else table(results, env))
+    text = table(results, env)
+    if peer_steps:
+        text += "\n\n" + peer_table(results, list(peer_steps))
+    print(harness.dumps(results, env) if args.json else text)
     return 0
 
 

@@ -133,6 +133,25 @@ def _w4_make(lib: Any, d: dict) -> Callable:
     return _training_step(lib, layer, lib.nn.CrossEntropyLoss(), opt, d["batches"])
 
 
+# ----- MK: a makemore-style character MLP: embedding lookup, tanh hidden layer, cross-entropy ----
+def _mk_data() -> dict:
+    rng = _rng(8)
+    table = rng.normal(0, 1, (27, 10)).astype(np.float32)  # 27 characters, 10-d embeddings
+    w1, b1 = _linear_weights(rng, 30, 200)
+    w2, b2 = _linear_weights(rng, 200, 27)
+    batches = [(rng.integers(0, 27, (32, 3)), rng.integers(0, 27, 32)) for _ in range(8)]
+    return {"C": table, "w1": w1, "b1": b1, "w2": w2, "b2": b2, "batches": batches, "lr": 0.1}
+
+
+def _mk_make(lib: Any, d: dict) -> Callable:
+    C = lib.from_numpy(d["C"].copy()).requires_grad_()
+    l1, l2 = _linear(lib, d["w1"], d["b1"]), _linear(lib, d["w2"], d["b2"])
+    opt = lib.optim.SGD([C, *l1.parameters(), *l2.parameters()], lr=d["lr"])
+    # C[X]: each of the 3 context characters' embedding, concatenated into a 30-vector
+    model = lambda X: l2(lib.tanh(l1(C[X].view(-1, 30))))  # noqa: E731
+    return _training_step(lib, model, lib.nn.CrossEntropyLoss(), opt, d["batches"])
+
+
 # ----- W5: a long chain of scalar ops: pure per-node overhead, forward and backward -----------
 CHAIN_STEPS = 2000  # each step is a mul and an add, every 10th also a sigmoid: 4,200 nodes
 
@@ -213,6 +232,8 @@ WORKLOADS = [
     Workload("W3", "Linear(64,128)-ReLU-Linear(128,10)+CE, batch 64, SGD momentum", _w3_data,
              _w3_make, 1000, 1e-4),
     Workload("W4", "Linear(784,10)+CrossEntropy, batch 16384, SGD", _w4_data, _w4_make, 8, 1e-4),
+    Workload("MK", "makemore MLP: C[X] 27x10, context 3, Linear(30,200)-tanh-Linear(200,27)+CE, "
+             "batch 32, SGD", _mk_data, _mk_make, 500, 1e-4),
     Workload("W5", "4,200-node scalar chain (mul/add, sigmoid every 10th), fwd+bwd", _w5_data,
              _w5_make, 10, 1e-5, modules=()),
     Workload("HVP", "Hessian-vector product, MLP 8-16-1 (grad create_graph=True)", _hvp_data,
