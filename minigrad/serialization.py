@@ -11,6 +11,11 @@ Storable: tensors and ``nn.Parameter``s (with ``requires_grad``; the same tensor
 twice comes back as one object), numpy arrays and scalars, None, bool, int, float, str, and lists,
 tuples, dicts, OrderedDicts and Counters of those (dict keys of any storable type).  That covers
 the ``state_dict`` of a model, an optimizer and a learning-rate scheduler.
+
+Sizes are checked before anything is allocated: ``save`` stores arrays uncompressed, so a genuine
+checkpoint's arrays fit in the file itself, and by default ``load`` refuses an array whose
+declared size would take the arrays past the file's size (a forged shape of terabytes, or a zip
+bomb: a small compressed entry that inflates to gigabytes).
 """
 from __future__ import annotations
 
@@ -24,7 +29,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from . import _dtype
-from ._tensor import Tensor, device
+from ._tensor import Tensor, _require_cpu
 
 _INDEX = "__minigrad__"
 _FORMAT = {"format": "minigrad", "version": 1}
@@ -47,43 +52,79 @@ def save(obj: Any, f: FileLike) -> None:
         np.savez(f, **arrays)
 
 
-def load(f: FileLike, map_location: Any = None, *, weights_only: bool | None = None) -> Any:
+def load(f: FileLike, map_location: Any = None, *, weights_only: bool | None = None,
+         max_bytes: int | None = None) -> Any:
     """Read back what ``save`` wrote.  ``map_location`` may only name the CPU; ``weights_only``
     is accepted for torch's signature and changes nothing: these files can only hold data.
 
-    Raises RuntimeError, without executing anything, for a pickle (including torch.save's files)
-    or any file that is not a well-formed minigrad checkpoint."""
+    ``max_bytes`` caps the total size of the arrays the file may declare; by default the file's
+    own size, which every file ``save`` wrote satisfies.  Pass a larger number to load an archive
+    whose entries were compressed afterwards.
+
+    Raises RuntimeError, without executing anything and before allocating, for a pickle
+    (including torch.save's files), arrays larger than ``max_bytes``, or any file that is not a
+    well-formed minigrad checkpoint."""
     if map_location is not None:
-        device(map_location)
+        _require_cpu(map_location)
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as fh:
             data = fh.read()
     else:
         data = f.read()
     try:
-        archive = _open_archive(data)
+        archive = _open_archive(data, len(data) if max_bytes is None else max_bytes)
         index = json.loads(archive[_INDEX].tobytes().decode())
         if not isinstance(index, dict) or any(index.get(k) != v for k, v in _FORMAT.items()):
             raise ValueError("its index does not describe a minigrad checkpoint of version 1")
         return _decode(index.get("root"), archive, {})
+    except _TooLarge as error:
+        raise RuntimeError(f"minigrad.load: {error}") from None
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, OSError, EOFError,
             zipfile.BadZipFile, RecursionError) as error:  # any parsing failure: the file is bad
         raise RuntimeError(f"minigrad.load: not a valid minigrad checkpoint: {error}") from None
 
 
-def _open_archive(data: bytes) -> Any:
-    """The npz archive in ``data``, refusing pickles and torch's (pickle-based) zip format."""
+class _TooLarge(Exception):
+    """An entry declares more bytes than the caller allows."""
+
+
+def _open_archive(data: bytes, max_bytes: int) -> Any:
+    """The npz archive in ``data``, refusing pickles, torch's (pickle-based) zip format, and
+    entries whose declared arrays add up to more than ``max_bytes``."""
     if data[:1] == b"\x80" or data[:1] in (b"(", b"]", b"}"):  # pickle protocol 2+ / protocol 0
         raise _refuse("a pickle")
     if not data.startswith(b"PK"):
         raise ValueError("it is not a zip (.npz) archive")
-    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    names = zf.namelist()
     if any(name.endswith(".pkl") for name in names):
         raise _refuse("a torch.save archive (its data.pkl is a pickle)")
+    _check_declared_sizes(zf, max_bytes)
     archive = np.load(io.BytesIO(data), allow_pickle=False)
     if _INDEX not in archive.files:
         raise ValueError(f"it has no '{_INDEX}' index entry")
     return archive
+
+
+def _check_declared_sizes(zf: zipfile.ZipFile, max_bytes: int) -> None:
+    """Read each ``.npy`` entry's header (shape and dtype, a few hundred bytes) and add up the
+    bytes its array would take, refusing before numpy allocates anything."""
+    total = 0
+    for name in zf.namelist():
+        with zf.open(name) as fp:
+            version = np.lib.format.read_magic(fp)  # ValueError for anything but .npy
+            read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                           else np.lib.format.read_array_header_2_0)
+            shape, _, dtype = read_header(fp)
+        count = 1
+        for n in shape:
+            count *= int(n)
+        total += count * dtype.itemsize
+        if total > max_bytes:
+            raise _TooLarge(f"entry {name!r} declares a {dtype} array of shape {tuple(shape)}, "
+                            f"which takes the file's arrays to {total:,} bytes, more than "
+                            f"max_bytes={max_bytes:,} (by default the file's own size: minigrad.save "
+                            "does not compress). Pass a larger max_bytes only for a file you trust.")
 
 
 def _refuse(what: str) -> RuntimeError:
@@ -158,7 +199,10 @@ def _decode(node: Any, archive: Any, tensors: dict[str, Tensor]) -> Any:
 
 
 def _tensor(array: np.ndarray, payload: dict) -> Tensor:
-    requires_grad = payload.get("requires_grad") is True and array.dtype.kind == "f"
+    requires_grad = payload.get("requires_grad") is True
+    if requires_grad and array.dtype.kind != "f":  # save never writes this: the file was forged
+        raise ValueError(f"a {array.dtype} tensor is marked requires_grad, which only floating "
+                         "point tensors can be")
     if payload.get("parameter") is True:
         from .nn.parameter import Parameter
         return Parameter(Tensor._make(array), requires_grad)

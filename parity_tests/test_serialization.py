@@ -232,3 +232,59 @@ def test_a_plain_npz_without_index_is_refused():
     np.savez(buffer, x=np.ones(3))
     with pytest.raises(RuntimeError, match="no '__minigrad__' index"):
         minigrad.load(io.BytesIO(buffer.getvalue()))
+
+
+def npy_header_only(shape, dtype=np.float32):
+    """A .npy entry whose header declares ``shape`` but carries no data (a forged size)."""
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        buffer, {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)), "fortran_order": False,
+                 "shape": shape})
+    return buffer.getvalue()  # (the header function writes the magic string too)
+
+
+@pytest.mark.parametrize("shape", [(2**40 * 7 // 4,), (2**34, 4)], ids=["7TiB", "64GiB"])
+def test_a_forged_huge_shape_is_refused_before_allocating(shape):
+    good = saved({"x": minigrad.ones(2)})
+    with pytest.raises(RuntimeError, match=r"entry 't0.npy' declares a float32 array of shape"):
+        minigrad.load(io.BytesIO(rebuilt(good, **{"t0.npy": npy_header_only(shape)})))
+
+
+def zip_bomb(n_bytes):
+    """A checkpoint whose tensor entry is ``n_bytes`` of zeros, deflated to a tiny file."""
+    good = saved({"x": minigrad.ones(2)})
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as src, \
+            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        dst.writestr("__minigrad__.npy", src.read("__minigrad__.npy"))
+        dst.writestr("t0.npy", npy(np.zeros(n_bytes // 4, dtype=np.float32)))
+    return out.getvalue()
+
+
+def test_a_zip_bomb_is_refused_and_max_bytes_lets_a_trusted_one_in():
+    data = zip_bomb(32 * 2**20)  # 32 MiB of zeros deflate to ~32 KiB
+    assert len(data) < 2**20
+    with pytest.raises(RuntimeError, match="max_bytes=.*the file's own size"):
+        minigrad.load(io.BytesIO(data))
+    x = minigrad.load(io.BytesIO(data), max_bytes=64 * 2**20)["x"]
+    assert x.shape == (8 * 2**20,) and not x.numpy().any()
+
+
+def test_every_file_save_writes_is_within_the_default_limit():
+    state = {"w": minigrad.randn(300, 200), "b": minigrad.zeros(200, dtype=minigrad.float64),
+             "step": minigrad.tensor(3), "flags": minigrad.ones(5, dtype=minigrad.bool)}
+    loaded = round_trip(state)
+    assert all(np.array_equal(loaded[k].numpy(), state[k].numpy()) for k in state)
+
+
+def test_an_integer_tensor_marked_requires_grad_is_refused():
+    """torch: "Only Tensors of floating point and complex dtype can require gradients"; save never
+    writes such a tensor, so a file that has one was forged."""
+    good = saved({"n": minigrad.tensor([1, 2]), "k": 5})
+    with zipfile.ZipFile(io.BytesIO(good)) as archive:
+        text = np.load(io.BytesIO(archive.read("__minigrad__.npy"))).tobytes().decode()
+    edited = text.replace('"requires_grad": false', '"requires_grad": true')
+    assert edited != text
+    forged = rebuilt(good, **{"__minigrad__.npy": npy(np.frombuffer(edited.encode(), np.uint8))})
+    with pytest.raises(RuntimeError, match="int64 tensor is marked requires_grad"):
+        minigrad.load(io.BytesIO(forged))
