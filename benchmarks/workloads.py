@@ -225,6 +225,34 @@ def _loader_make(lib: Any, d: dict) -> Callable:
     return step
 
 
+# ----- CNN: a small convolutional net on MNIST-sized images -----------------------------------
+def _cnn_data() -> dict:
+    rng = _rng(8)
+    convs = []
+    for c_in, c_out in ((1, 16), (16, 32)):
+        bound = 1 / np.sqrt(c_in * 9)  # torch's default init range for a 3x3 Conv2d
+        convs.append((rng.uniform(-bound, bound, (c_out, c_in, 3, 3)).astype(np.float32),
+                      rng.uniform(-bound, bound, (c_out,)).astype(np.float32)))
+    w, b = _linear_weights(rng, 32 * 5 * 5, 10)
+    batches = [(rng.random((64, 1, 28, 28), dtype=np.float32), rng.integers(0, 10, 64)) for _ in range(4)]
+    return {"convs": convs, "w": w, "b": b, "batches": batches, "lr": 0.05}
+
+
+def _cnn_make(lib: Any, d: dict) -> Callable:
+    nn = lib.nn
+    convs = []
+    for w, b in d["convs"]:
+        conv = nn.Conv2d(w.shape[1], w.shape[0], 3)
+        with lib.no_grad():
+            conv.weight.copy_(lib.from_numpy(w.copy()))
+            conv.bias.copy_(lib.from_numpy(b.copy()))
+        convs.append(conv)
+    model = nn.Sequential(convs[0], nn.ReLU(), nn.MaxPool2d(2), convs[1], nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Flatten(), _linear(lib, d["w"], d["b"]))
+    opt = lib.optim.SGD(model.parameters(), lr=d["lr"])
+    return _training_step(lib, model, nn.CrossEntropyLoss(), opt, d["batches"])
+
+
 WORKLOADS = [
     Workload("W1", "Linear(1,1)+sigmoid+BCELoss(sum), 3 samples, SGD", _w1_data, _w1_make, 2000,
              1e-5),
@@ -240,4 +268,6 @@ WORKLOADS = [
              _hvp_make, 500, 1e-4, modules=()),
     Workload("DL", "DataLoader epoch, 4096x16 in batches of 64", _loader_data, _loader_make, 50,
              1e-5, modules=("utils.data",)),
+    Workload("CNN", "Conv2d(1,16,3)-ReLU-MaxPool2d(2)-Conv2d(16,32,3)-ReLU-MaxPool2d(2)-Linear(800,10)+CE, "
+             "batch 64 of 28x28, SGD", _cnn_data, _cnn_make, 50, 1e-4),
 ]

@@ -7,12 +7,12 @@ from typing import Any
 import numpy as np
 
 from . import _dtype
-from ._tensor import Tensor, _check_requires_grad, _size, device as _device
+from ._tensor import Tensor, _check_requires_grad, _size, _require_cpu
 
 
 def _finish(array: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
     if device is not None:
-        _device(device)
+        _require_cpu(device)  # anything but the CPU raises, as in torch's CPU build
     _check_requires_grad(array, requires_grad)
     return Tensor._make(array, requires_grad)
 
@@ -78,21 +78,39 @@ def _float_dtype(dtype: Any) -> np.dtype:
     return (_dtype.as_dtype(dtype) if dtype is not None else _dtype.get_default_dtype()).np
 
 
-def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _finish(np.zeros(_size(size), _float_dtype(dtype)), requires_grad, device)
+def _size_arg(args: tuple, size: Any, fn: str) -> tuple:
+    """The size as varargs ints, one tuple/list/Size, or the ``size=`` keyword (one form only)."""
+    if size is not None:
+        if args:
+            raise TypeError(f"{fn}() got multiple values for argument 'size'")
+        if not isinstance(size, (tuple, list)):  # torch.Size is a tuple
+            raise TypeError(f"{fn}(): argument 'size' must be tuple of ints, not {type(size).__name__}")
+        args = (size,)
+    if not args:
+        raise TypeError(f'{fn}() missing 1 required positional arguments: "size"')
+    return _size(args)
 
 
-def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _finish(np.ones(_size(size), _float_dtype(dtype)), requires_grad, device)
+def zeros(*args: Any, size: Any = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:
+    return _finish(np.zeros(_size_arg(args, size, "zeros"), _float_dtype(dtype)), requires_grad, device)
 
 
-def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _finish(np.empty(_size(size), _float_dtype(dtype)), requires_grad, device)
+def ones(*args: Any, size: Any = None, dtype: Any = None, device: Any = None,
+         requires_grad: bool = False) -> Tensor:
+    return _finish(np.ones(_size_arg(args, size, "ones"), _float_dtype(dtype)), requires_grad, device)
+
+
+def empty(*args: Any, size: Any = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:
+    return _finish(np.empty(_size_arg(args, size, "empty"), _float_dtype(dtype)), requires_grad, device)
 
 
 def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     """A tensor of ``fill_value``; its dtype follows the value (int64, bool or default float)."""
+    if not isinstance(size, (tuple, list)):  # torch.Size is a tuple; a bare int is an error in torch
+        raise TypeError(f"full(): argument 'size' must be tuple of ints, not {type(size).__name__}")
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     np_dtype = _dtype.as_dtype(dtype).np if dtype is not None else _dtype._scalar_dtype(fill_value).np

@@ -32,26 +32,79 @@ class Size(tuple):
         return math.prod(self)
 
 
-class device:
-    """The only device minigrad has: ``device(type='cpu')``."""
+# The device types torch's ``device`` accepts (its error message lists them in this order).
+_DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga",
+                 "maia", "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone")
 
-    def __init__(self, type: "str | device" = "cpu", index: int | None = None) -> None:
-        name = type.type if isinstance(type, device) else str(type).split(":")[0]
-        if name != "cpu":
-            raise RuntimeError(f"minigrad runs on the CPU only; device '{type}' is not available")
-        self.type, self.index = "cpu", None
+
+class device:
+    """A device name as torch spells it: ``device('cuda:0')``, ``device('cuda', 0)``,
+    ``device(type='cpu')``.  Any of torch's device types can be named (so code that picks
+    ``'cuda' if torch.cuda.is_available() else 'cpu'`` runs), but tensors live on the CPU only:
+    moving one anywhere else raises the error torch's CPU build raises (see ``_require_cpu``)."""
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type: "str | device | int" = "cpu", index: int | None = None) -> None:
+        if isinstance(type, device):
+            self.type, self.index = type.type, type.index
+            return
+        if isinstance(type, int) and not isinstance(type, bool):  # a bare index means the accelerator
+            raise RuntimeError("Cannot access accelerator device when none is available.")
+        if not isinstance(type, str):
+            raise TypeError(f"device() received an invalid combination of arguments - got "
+                            f"({type.__class__.__name__}), but expected one of: (str type, int index)")
+        name, colon, number = type.partition(":")
+        if name not in _DEVICE_TYPES:
+            if name.strip() != name or not name:
+                raise RuntimeError(f"Invalid device string: '{type}'")
+            raise RuntimeError(f"Expected one of {', '.join(_DEVICE_TYPES)} device type at start of "
+                               f"device string: {type}")
+        if colon:
+            if not number.isdigit() or (len(number) > 1 and number[0] == "0"):
+                raise RuntimeError(f"Invalid device string: '{type}'")
+            if index is not None:
+                raise RuntimeError("type (string) must not include an index because index was passed "
+                                   f"explicitly: {type}")
+            index = int(number)
+        if index is not None:
+            if not isinstance(index, int) or isinstance(index, bool):
+                raise TypeError(f"device(): argument 'index' (position 2) must be int, not "
+                                f"{index.__class__.__name__}")
+            if index < 0:
+                raise RuntimeError("Device index must not be negative")
+        self.type, self.index = name, index
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, (device, str)) and str(other).split(":")[0] == "cpu"
+        if not isinstance(other, device):
+            return NotImplemented  # as torch: device('cpu') == 'cpu' is False
+        return self.type == other.type and self.index == other.index
 
     def __hash__(self) -> int:
-        return hash("cpu")
+        return hash((self.type, self.index))
 
     def __repr__(self) -> str:
-        return "device(type='cpu')"
+        return f"device(type='{self.type}')" if self.index is None else \
+            f"device(type='{self.type}', index={self.index})"
 
     def __str__(self) -> str:
-        return "cpu"
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __reduce__(self):
+        return (device, (self.type, self.index))
+
+
+def _require_cpu(where: "str | device | int") -> device:
+    """The device ``where`` names, if it is the CPU; otherwise the error torch's CPU-only build
+    raises for it (an AssertionError for CUDA and XPU, as torch's own checks are asserts)."""
+    d = device(where)
+    if d.type == "cpu":
+        return d
+    if d.type in ("cuda", "xpu"):
+        raise AssertionError(f"Torch not compiled with {d.type.upper()} enabled")
+    if d.type == "meta":
+        raise RuntimeError("minigrad has no meta device: its tensors live on the CPU only")
+    raise RuntimeError(f"PyTorch is not linked with support for {d.type} devices")
 
 
 _CPU = device("cpu")
@@ -287,7 +340,7 @@ class Tensor:
     def type(self, dtype: Any = None) -> "str | Tensor":
         """Without argument the type name (``'minigrad.FloatTensor'``); else a cast."""
         if dtype is None:
-            return f"minigrad.{_TYPE_NAMES[self.dtype.name]}"
+            return f"{_dtype.DISPLAY_NAME[0]}.{_TYPE_NAMES[self.dtype.name]}"
         if isinstance(dtype, str):
             dtype = _TENSOR_TYPES[dtype.split(".")[-1]].dtype
         elif isinstance(dtype, TensorType):
@@ -301,7 +354,7 @@ class Tensor:
             if isinstance(a, Tensor):
                 target = a.dtype
             elif isinstance(a, (str, device)):
-                device(a)  # raises for anything but the CPU
+                _require_cpu(a)  # raises for anything but the CPU
             elif a is not None:
                 target = a
         if target is None:
@@ -333,8 +386,10 @@ class Tensor:
     def cpu(self) -> "Tensor":
         return self
 
-    def cuda(self, *args: Any, **kwargs: Any) -> "Tensor":
-        raise RuntimeError("minigrad runs on the CPU only: there is no CUDA device")
+    def cuda(self, device: Any = None, non_blocking: bool = False, **kwargs: Any) -> "Tensor":
+        """As in torch's CPU build: always an error (minigrad, too, has no CUDA device)."""
+        _require_cpu("cuda" if device is None else device)
+        raise AssertionError("Torch not compiled with CUDA enabled")
 
     # ----- autograd -------------------------------------------------------------------------------
     def backward(self, gradient: "Tensor | None" = None, retain_graph: bool | None = None,
@@ -442,8 +497,8 @@ class Tensor:
                 raise RuntimeError(f"output with shape {list(self._array.shape)} doesn't match the "
                                    f"broadcast shape {list(values.shape)}") from None
         if values.dtype != self._array.dtype and not _can_cast(values.dtype, self._array.dtype):
-            raise RuntimeError(f"result type {_dtype._FROM_NP[values.dtype].name} can't be cast to the "
-                               f"desired output type {self.dtype.name}")
+            raise RuntimeError(f"result type {_SCALAR_TYPE[values.dtype.name]} can't be cast to the "
+                               f"desired output type {_SCALAR_TYPE[self._array.dtype.name]}")
         try:
             np.copyto(self._array, values, casting="unsafe")
         except ValueError:
@@ -490,11 +545,35 @@ class Tensor:
     def tanh_(self) -> "Tensor":
         return self._inplace(_ops.tanh)
 
+    def tril_(self, diagonal: int = 0) -> "Tensor":
+        return self._inplace(_ops.tril, diagonal)
+
+    def triu_(self, diagonal: int = 0) -> "Tensor":
+        return self._inplace(_ops.triu, diagonal)
+
+    # methods that take their dims as varargs too (x.flip(0, 1)), where the functions want a tuple
+    def flip(self, *dims: Any) -> "Tensor":
+        if not dims:
+            raise TypeError("flip() missing 1 required positional arguments: \"dims\"")
+        return _ops.flip(self, tuple(dims[0]) if len(dims) == 1 and isinstance(dims[0], (tuple, list))
+                         else dims)
+
+    def tile(self, *dims: Any) -> "Tensor":
+        return _ops.tile(self, tuple(dims[0]) if len(dims) == 1 and isinstance(dims[0], (tuple, list))
+                         else dims)
+
+    def repeat(self, *repeats: Any) -> "Tensor":
+        """This tensor tiled ``repeats[i]`` times along dim i (a method only, as in torch)."""
+        return _ops.shape.repeat(self, *repeats)
+
     def copy_(self, src: Any) -> "Tensor":
         src = src if isinstance(src, Tensor) else Tensor._make(src)
         # clone: a new node even when src already has the dtype and shape (to/expand then return
         # src itself, and this tensor would take over src's history instead of pointing to src)
-        return self._inplace(lambda t, s: s.to(t.dtype).expand(t.shape).clone(), src)
+        out = self._inplace(lambda t, s: s.to(t.dtype).expand(t.shape).clone(), src)
+        if out.grad_fn is not None and out._base is None:  # (on a view, CopySlices names it)
+            out.grad_fn.node_name = "torch::autograd::CopyBackwards"
+        return out
 
     def fill_(self, value: Any) -> "Tensor":
         return self._overwrite(np.asarray(value.item() if isinstance(value, Tensor) else value))
@@ -514,32 +593,67 @@ class Tensor:
             self.grad_fn, self._requires_grad = None, False
         return self
 
+    # The random fills below draw in the order torch visits this tensor's memory (random.fill_values)
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> "Tensor":
         from . import random
-        return self._overwrite(random.uniform_array(self._array.shape, a, b, self._array.dtype, generator))
+        return self._overwrite(random.fill_values(self._array, random.uniform_array, a, b,
+                                                  generator=generator))
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> "Tensor":
         from . import random
-        return self._overwrite(random.normal_array(self._array.shape, mean, std, self._array.dtype,
-                                                generator))
+        return self._overwrite(random.normal_fill(self._array, mean, std, generator))
 
     def random_(self, from_: int = 0, to: int | None = None, *, generator: Any = None) -> "Tensor":
         from . import random
         if to is None and from_ == 0:
-            values = random.random_array(self._array.shape, self._array.dtype, generator)
-        else:
-            if to is None:
-                from_, to = 0, from_
-            values = random.randint_array(from_, to, self._array.shape, self._array.dtype, generator)
-        return self._overwrite(values)
+            return self._overwrite(random.fill_values(self._array, random.random_array, generator=generator))
+        if to is None:
+            from_, to = 0, from_
 
-    def bernoulli_(self, p: float = 0.5, *, generator: Any = None) -> "Tensor":
+        def kernel(shape: tuple, dtype: Any, g: Any) -> np.ndarray:
+            return random.randint_array(from_, to, shape, dtype, g)
+        return self._overwrite(random.fill_values(self._array, kernel, generator=generator))
+
+    def bernoulli_(self, p: "float | Tensor" = 0.5, *, generator: Any = None) -> "Tensor":
+        """Fill with 0/1 draws: ``p`` a float, or a tensor of probabilities broadcast to self."""
         from . import random
-        return self._overwrite(random.bernoulli_array(p, self._array.shape, self._array.dtype, generator))
+        p = p._array if isinstance(p, Tensor) else p
+        return self._overwrite(random.bernoulli_fill(self._array, p, generator))
+
+    def bernoulli(self, p: float | None = None, *, generator: Any = None) -> "Tensor":
+        from . import random
+        return random.bernoulli(self, p, generator=generator)
+
+    def multinomial(self, num_samples: int, replacement: bool = False, *,
+                    generator: Any = None) -> "Tensor":
+        from . import random
+        return random.multinomial(self, num_samples, replacement, generator=generator)
+
+    def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> "Tensor":
+        from . import random
+        return self._overwrite(random.fill_values(self._array, random.exponential_array, lambd,
+                                                  generator=generator))
+
+    def geometric_(self, p: float, *, generator: Any = None) -> "Tensor":
+        from . import random
+        return self._overwrite(random.fill_values(self._array, random.geometric_array, p,
+                                                  generator=generator))
+
+    def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None) -> "Tensor":
+        from . import random
+        return self._overwrite(random.fill_values(self._array, random.cauchy_array, median, sigma,
+                                                  generator=generator))
+
+    def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: Any = None) -> "Tensor":
+        from . import random
+        return self._overwrite(random.fill_values(self._array, random.log_normal_array, mean, std,
+                                                  generator=generator))
 
     def __setitem__(self, key: Any, value: Any) -> None:
         from .ops.indexing import index_put
         self._inplace(index_put, key, value)
+        if self.grad_fn is not None and self.grad_fn.node_name is None and not _is_index_put(key):
+            self.grad_fn.node_name = "torch::autograd::CopySlices"  # torch copies into a view of x
 
     def __iadd__(self, other: Any) -> "Tensor":
         return self.add_(other)
@@ -564,7 +678,10 @@ class Tensor:
         return _ops.sub(self, other)
 
     def __rsub__(self, other: Any) -> "Tensor":
-        return _ops.sub(other, self)
+        out = _ops.sub(other, self)
+        if out.grad_fn is not None and type(other) in (int, float, bool):
+            out.grad_fn.node_name = "RsubBackward1"  # torch's node for number - tensor
+        return out
 
     def __mul__(self, other: Any) -> "Tensor":
         return _ops.mul(self, other)
@@ -576,7 +693,10 @@ class Tensor:
         return _ops.div(self, other)
 
     def __rtruediv__(self, other: Any) -> "Tensor":
-        return _ops.div(other, self)
+        out = _ops.div(other, self)
+        if out.grad_fn is not None and type(other) in (int, float, bool):
+            out.grad_fn.node_name = "MulBackward0"  # torch computes number / tensor as reciprocal * number
+        return out
 
     def __floordiv__(self, other: Any) -> "Tensor":
         return _ops.floor_divide(self, other)
@@ -653,8 +773,26 @@ class Tensor:
         return _ops.index(self, key)
 
 
+def _is_index_put(key: Any) -> bool:
+    """Whether torch does ``x[key] = v`` as one index_put_ on x: index arrays, with nothing else
+    but ``:`` and ``...`` (any int, slice or None first makes a view, which it copies into)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    arrays = False
+    for p in parts:
+        if isinstance(p, (list, range, np.ndarray)) or isinstance(p, Tensor) and p._array.ndim:
+            arrays = True
+        elif not (p is Ellipsis or isinstance(p, slice) and p == slice(None)):
+            return False
+    return arrays
+
+
 def _rebuild(array: np.ndarray, requires_grad: bool) -> Tensor:
     return Tensor._make(array, requires_grad)
+
+
+# torch's names for dtypes in its casting errors ("result type Float can't be cast to ... Long")
+_SCALAR_TYPE = {"float16": "Half", "float32": "Float", "float64": "Double", "uint8": "Byte", "int8": "Char",
+                "int16": "Short", "int32": "Int", "int64": "Long", "bool": "Bool"}
 
 
 def _can_cast(src: np.dtype, dst: np.dtype) -> bool:
@@ -703,7 +841,7 @@ class TensorType:
         return isinstance(obj, Tensor) and obj.dtype is self.dtype
 
     def __repr__(self) -> str:
-        return f"<class 'minigrad.{self.__name__}'>"
+        return f"<class '{_dtype.DISPLAY_NAME[0]}.{self.__name__}'>"
 
 
 _TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
@@ -717,3 +855,17 @@ from . import ops as _ops  # noqa: E402
 
 for _name in _ops.TENSOR_METHODS:
     setattr(Tensor, _name, getattr(_ops, _name))
+
+
+def _inplace_method(name: str) -> Callable[..., Tensor]:
+    """``x.op_(...)``: ``op(x, ...)`` written back into x (torch's casting and shape rules)."""
+    fn = getattr(_ops, name)
+
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(fn, *args, **kwargs)
+    method.__name__ = method.__qualname__ = name + "_"
+    return method
+
+
+for _name in _ops.INPLACE_MATH:
+    setattr(Tensor, _name + "_", _inplace_method(_name))

@@ -1,4 +1,11 @@
 """``torch.linalg``: norms (and, as they arrive, the other linear-algebra functions)."""
 from __future__ import annotations
 
-__all__: list[str] = []
+from .ops.norms import linalg_matrix_norm as matrix_norm
+from .ops.norms import linalg_norm as norm
+from .ops.norms import linalg_vector_norm as vector_norm
+
+__all__: list[str] = ["matrix_norm", "norm", "vector_norm"]
+
+from ._missing import missing_attribute_hook as _missing_attribute_hook  # noqa: E402
+__getattr__ = _missing_attribute_hook(__name__)  # names torch has and minigrad lacks

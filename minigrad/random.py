@@ -20,11 +20,13 @@ Floating-point arithmetic
     its non-vectorised kernels (``ATEN_CPU_CAPABILITY=default``) it rounds twice instead; set the
     same environment variable for minigrad (read at import) to follow it.
 
+MKL
+    torch's source has MKL (VSL) variants of the scalar-p ``bernoulli_`` and of ``exponential_``.
+    Measured on an Intel Xeon with torch 2.13's MKL build, neither runs: both consume two uint32 per
+    element from the generator and give the values of the generator-based kernels reproduced here
+    (as on AMD).  No function of this module draws from an MKL stream.
+
 Known differences (measured, not hidden):
-    * ``bernoulli_array`` with a scalar ``p`` (``Tensor.bernoulli_(p)``, dropout): on an *Intel* CPU
-      torch's MKL build draws one uint32 as a seed for MKL's MCG31 stream instead (see
-      ``bernoulli_array``).  minigrad implements the non-MKL kernel, which is what torch runs on AMD
-      and other non-Intel CPUs (this machine) — so parity there, a different mask on Intel.
     * float32/float16 ``normal_array`` of 16+ elements under ``ATEN_CPU_CAPABILITY=default``
       (torch's scalar ``normal_fill`` with libm's ``logf/cosf/sinf``) is not implemented: it raises
       ``NotImplementedError``.  Every x86-64 CPU with AVX2 uses the reproduced AVX2 kernel.
@@ -41,8 +43,13 @@ __all__ = [
     "Generator", "default_generator", "manual_seed", "seed", "initial_seed", "get_rng_state",
     "set_rng_state", "uniform_array", "normal_array", "randint_array", "random_array",
     "randperm_array", "bernoulli_array", "rand", "rand_like", "randn", "randn_like", "randint",
-    "randint_like", "normal", "randperm", "bernoulli",
+    "randint_like", "normal", "randperm", "bernoulli", "multinomial", "multinomial_array",
+    "exponential_array", "geometric_array", "cauchy_array", "log_normal_array", "poisson",
+    "poisson_array", "fill_values", "normal_fill", "bernoulli_fill",
 ]
+
+from ._missing import missing_attribute_hook as _missing_attribute_hook  # noqa: E402
+__getattr__ = _missing_attribute_hook(__name__)  # names torch has and minigrad lacks
 
 DEFAULT_SEED = 67280421310721  # the seed of a fresh torch.Generator()
 _MT_N = 624
@@ -68,17 +75,9 @@ def _detect_capability() -> str:
 _CAPABILITY = _detect_capability()
 
 
-def _cpu_is_intel() -> bool:
-    """True on an Intel CPU, where torch's MKL build takes its own scalar-p bernoulli path."""
-    try:
-        with open("/proc/cpuinfo") as f:
-            return any(ln.startswith("vendor_id") and "GenuineIntel" in ln for ln in f)
-    except OSError:
-        return "intel" in platform.processor().lower()
-
-
-# Whether scalar-p bernoulli (dropout masks) can match torch on this machine; see the module doc.
-SCALAR_BERNOULLI_MATCHES_TORCH = not _cpu_is_intel()
+# Whether scalar-p bernoulli (dropout masks) matches torch: measured on Intel and AMD CPUs, torch
+# 2.13 runs its generator-based kernel on both (the MKL variant in its source does not run).
+SCALAR_BERNOULLI_MATCHES_TORCH = True
 
 
 # ------------------------------------------------------------------------------------------------
@@ -350,6 +349,9 @@ def _fma64(a, b, c, explicit=False):
 _FLOATS = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 _TORCH_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "uint8": "Byte",
                 "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long", "bool": "Bool"}
+# the C++ type names some of torch's messages print (``c10::toString`` of the scalar type's C type)
+_C_TYPE_NAMES = {"uint8": "unsigned char", "int8": "signed char", "int16": "short", "int32": "int",
+                 "int64": "long int", "bool": "bool"}
 
 
 def _c_array(a, dtype=None) -> np.ndarray:
@@ -780,17 +782,26 @@ def randperm_array(n, dtype=np.int64, generator=None) -> np.ndarray:
 # bernoulli
 # ------------------------------------------------------------------------------------------------
 
-def bernoulli_array(p, shape=None, dtype=np.float32, generator=None) -> np.ndarray:
-    """``Tensor.bernoulli_(p)`` (float p) and ``torch.bernoulli(probs)`` (array p), bit for bit on
-    torch's non-MKL CPU kernel.
+def _check_expand(p: np.ndarray, shape: tuple) -> None:
+    """torch's ``p.expand(shape)`` errors (``Tensor.bernoulli_(p)`` expands p to the output)."""
+    if p.ndim > len(shape):
+        raise RuntimeError(f"expand(torch.{_TORCH_NAMES[p.dtype.name]}Tensor{{{list(p.shape)}}}, "
+                           f"size={list(shape)}): the number of sizes provided ({len(shape)}) must be "
+                           f"greater or equal to the number of dimensions in the tensor ({p.ndim})")
+    for dim, (have, want) in enumerate(zip(p.shape[::-1], shape[::-1])):
+        if have not in (1, want):
+            raise RuntimeError(f"The expanded size of the tensor ({want}) must match the existing size "
+                               f"({have}) at non-singleton dimension {len(shape) - 1 - dim}.  Target "
+                               f"sizes: {list(shape)}.  Tensor sizes: {list(p.shape)}")
 
-    * float p: per element ``u < p`` with u a 53-bit double from random64().  Measured difference:
-      torch built with MKL (the official x86 wheels) takes another path *on Intel CPUs only*
-      (cpuinfo vendor check): one random() draw seeds MKL's MCG31 stream and ``viRngBernoulli``
-      fills the tensor, so the mask differs and torch consumes one uint32 instead of two per
-      element.  On AMD (this machine) and other CPUs torch runs the kernel reproduced here.
+
+def bernoulli_array(p, shape=None, dtype=np.float32, generator=None) -> np.ndarray:
+    """``Tensor.bernoulli_(p)`` (float p) and ``torch.bernoulli(probs)`` (array p), bit for bit.
+
+    * float p: per element ``u < p`` with u a 53-bit double from random64().  (torch's source has
+      an MKL ``viRngBernoulli`` variant; measured on Intel and AMD CPUs, torch 2.13 does not run it.)
     * array p (broadcast to ``shape``): if p is float64, ``u < p`` with a 53-bit double u per
-      element; for float32 p, ``u < p`` in float with a 24-bit u from random().
+      element; for float32 (and float16) p, ``u < p`` in float with a 24-bit u from random().
     The result is cast to ``dtype`` (0/1).
     """
     dt = _np_dtype(dtype)
@@ -804,19 +815,473 @@ def bernoulli_array(p, shape=None, dtype=np.float32, generator=None) -> np.ndarr
         out = _u53_double(g, n) < p if n else np.empty(0, bool)
         return _c_array(out.reshape(shape).astype(dt))
     probs = np.asarray(p)
-    if probs.dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
-        raise RuntimeError(f"\"bernoulli_tensor_cpu_p_\" not implemented for "
-                           f"'{_TORCH_NAMES.get(probs.dtype.name, probs.dtype.name)}'")
+    if probs.dtype not in _FLOATS:
+        raise NotImplementedError(_not_implemented("bernoulli_tensor_cpu_p_", probs.dtype))
     shape = probs.shape if shape is None else _shape_tuple(shape)
+    _check_expand(probs, shape)
     probs = np.broadcast_to(probs, shape).reshape(-1)
     if not ((probs >= 0) & (probs <= 1)).all():
-        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
+        # torch's message for a TORCH_CHECK without text, word for word
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error "
+                           "message be improved?  If so, please report an enhancement request to PyTorch.)")
     n = probs.size
     if probs.dtype == np.float64:
         out = _u53_double(g, n) < probs
-    else:
-        out = _u24_float(g, n) < probs
+    else:  # float32 and float16 probabilities: bernoulli_distribution<float>
+        out = _u24_float(g, n) < probs.astype(np.float32)
     return _c_array(out.reshape(shape).astype(dt))
+
+
+# ------------------------------------------------------------------------------------------------
+# exponential, geometric, cauchy, log-normal: one 53-bit double uniform (or normal) per element
+# ------------------------------------------------------------------------------------------------
+
+def _not_implemented(kernel: str, dt: np.dtype) -> str:
+    return f"\"{kernel}\" not implemented for '{_TORCH_NAMES.get(dt.name, dt.name)}'"
+
+
+def _check_float_dtype(dt: np.dtype, kernel: str) -> None:
+    if dt not in _FLOATS:
+        raise NotImplementedError(_not_implemented(kernel, dt))
+
+
+def _per_element(fn, values: np.ndarray, dt: np.dtype, shape) -> np.ndarray:
+    """Apply a scalar double transform (libm through ``math``) and cast each result to ``dt``."""
+    out = np.fromiter(map(fn, values.tolist()), np.float64, values.size)
+    with np.errstate(over="ignore", invalid="ignore"):  # out of the dtype's range: inf, as torch
+        if dt.kind in "iub":  # static_cast<integer>(double): through int64, wrapping as x86 does
+            return _c_array(out.astype(np.int64).astype(dt).reshape(shape))
+        return _c_array(_double_to(out, dt).reshape(shape))
+
+
+def exponential_array(shape, lambd=1.0, dtype=np.float32, generator=None) -> np.ndarray:
+    """``Tensor.exponential_(lambd)``, bit for bit: ``-1 / lambd * log1p(-u)`` in double, u a 53-bit
+    uniform from random64() per element, cast to the dtype.
+
+    torch 2.13's x86 wheel has an MKL variant of this kernel in its source, but measured on this
+    Intel CPU it runs the generator-based kernel reproduced here (2 uint32 per element, same values).
+    """
+    dt = _np_dtype(dtype)
+    shape = _shape_tuple(shape)
+    lambd = float(lambd)
+    if not lambd > 0.0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
+    if dt not in _FLOATS:
+        raise RuntimeError("Exponential distribution is a continuous probability distribution. dtype "
+                           f"must be a floating point but you specified {_TORCH_NAMES.get(dt.name, dt.name)}")
+    scale = -1.0 / lambd
+    return _per_element(lambda u: scale * math.log1p(-u), _u53_double(_gen(generator), _numel(shape)),
+                        dt, shape)
+
+
+def geometric_array(shape, p, dtype=np.float32, generator=None) -> np.ndarray:
+    """``Tensor.geometric_(p)``, bit for bit: ``ceil(log(u) / log(1 - p))`` in double (u a 53-bit
+    uniform per element), cast to the dtype (integer dtypes too, as torch)."""
+    dt = _np_dtype(dtype)
+    shape = _shape_tuple(shape)
+    p = float(p)
+    if not 0.0 < p < 1.0:
+        raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p:g}")
+    if dt == np.bool_ or dt.kind not in "fiu":
+        raise NotImplementedError(_not_implemented("geometric_cpu", dt))
+    denom = math.log(1.0 - p)
+    return _per_element(lambda u: math.ceil(math.log(u) / denom) if u > 0 else math.inf,
+                        _u53_double(_gen(generator), _numel(shape)), dt, shape)
+
+
+def cauchy_array(shape, median=0.0, sigma=1.0, dtype=np.float32, generator=None) -> np.ndarray:
+    """``Tensor.cauchy_(median, sigma)``, bit for bit: ``median + sigma * tan(pi * (u - 0.5))`` in
+    double (a fused multiply-add, as torch's compiled kernel), u a 53-bit uniform per element."""
+    dt = _np_dtype(dtype)
+    shape = _shape_tuple(shape)
+    median, sigma = float(median), float(sigma)
+    if not sigma > 0.0:
+        raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma:g}")
+    if dt not in _FLOATS:
+        raise RuntimeError("Cauchy distribution is a continuous probability distribution. dtype must "
+                           f"be a floating point but you specified {_C_TYPE_NAMES.get(dt.name, dt.name)}")
+    u = _u53_double(_gen(generator), _numel(shape))
+    t = np.fromiter((math.tan(math.pi * (x - 0.5)) for x in u.tolist()), np.float64, u.size)
+    with np.errstate(over="ignore"):
+        return _c_array(_double_to(_fma64(sigma, t, median), dt).reshape(shape))
+
+
+def log_normal_array(shape, mean=1.0, std=2.0, dtype=np.float32, generator=None) -> np.ndarray:
+    """``Tensor.log_normal_(mean, std)``, bit for bit: ``exp`` of the scalar Box-Muller normal
+    (double, ``fma(z, std, mean)``, the cached second sample shared with ``normal_``) per element."""
+    dt = _np_dtype(dtype)
+    shape = _shape_tuple(shape)
+    mean, std = float(mean), float(std)
+    if not std > 0.0:
+        raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std:g}")
+    _check_float_dtype(dt, "log_normal_cpu")
+    z = _scalar_normals(_gen(generator), _numel(shape), mean, std)
+    return _per_element(math.exp, z, dt, shape)
+
+
+def _libm_lgamma():
+    """C's ``lgamma`` (torch calls it; Python's ``math.lgamma`` is a different implementation)."""
+    import ctypes
+    import ctypes.util
+    try:
+        fn = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6").lgamma
+    except (OSError, AttributeError):
+        return math.lgamma
+    fn.restype, fn.argtypes = ctypes.c_double, [ctypes.c_double]
+    return fn
+
+
+_lgamma = _libm_lgamma()
+
+
+def _sample_poisson(lam: float, g: Generator) -> int:
+    """torch's ``sample_poisson`` (numpy's legacy algorithm): products of uniforms below rate 10,
+    Hoermann's transformed rejection from 10 on; every uniform a 53-bit double."""
+    def uniform() -> float:
+        return float(_u53_double(g, 1)[0])
+
+    if lam >= 10:
+        slam, loglam = math.sqrt(lam), math.log(lam)
+        b = 0.931 + 2.53 * slam
+        a = -0.059 + 0.02483 * b
+        invalpha = 1.1239 + 1.1328 / (b - 3.4)
+        vr = 0.9277 - 3.6224 / (b - 2)
+        while True:
+            u = uniform() - 0.5
+            v = uniform()
+            us = 0.5 - abs(u)
+            k = math.floor((2 * a / us + b) * u + lam + 0.43)
+            if us >= 0.07 and v <= vr:
+                return k
+            if k < 0 or (us < 0.013 and v > us):
+                continue
+            if (math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b)
+                    <= -lam + k * loglam - _lgamma(k + 1.0)):
+                return k
+    if lam == 0:
+        return 0
+    enlam, x, prod = math.exp(-lam), 0, 1.0
+    while True:
+        prod *= uniform()
+        if prod > enlam:
+            x += 1
+        else:
+            return x
+
+
+def poisson_array(rates, generator=None) -> np.ndarray:
+    """``torch.poisson(rates)``, bit for bit: one Poisson count per element (C order), returned in
+    the rates' dtype.  Draws a data-dependent number of uniforms per element, as torch does."""
+    rates = np.asarray(rates)
+    if rates.dtype not in _FLOATS:
+        raise NotImplementedError(_not_implemented("poisson_cpu", rates.dtype))
+    g = _gen(generator)
+    out = np.empty(rates.shape, np.float64)
+    flat = out.reshape(-1)
+    for i, lam in enumerate(np.ravel(rates).astype(np.float64).tolist()):
+        if not lam >= 0:
+            raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+        flat[i] = _sample_poisson(lam, g)
+    return _c_array(_double_to(out, rates.dtype))
+
+
+# ------------------------------------------------------------------------------------------------
+# topk as torch's CPU kernel computes it: libstdc++'s nth_element / partial_sort / sort
+# ------------------------------------------------------------------------------------------------
+
+class _LibstdcxxSort:
+    """The libstdc++ (GCC) algorithms torch's CPU ``topk`` calls, step for step, on a list.
+
+    They are not stable: which of several *equal* elements comes first depends on every swap, so
+    reproducing torch's order among ties means running the same introselect / heap / insertion
+    sort moves.  ``before(x, y)`` is the comparator (true when x must come before y).
+    """
+
+    def __init__(self, items: list, before) -> None:
+        self.a, self.before = items, before
+
+    # -- heap (stl_heap.h) ---------------------------------------------------------------------
+    def _push_heap(self, first, hole, top, value):
+        a, before = self.a, self.before
+        parent = (hole - 1) // 2
+        while hole > top and before(a[first + parent], value):
+            a[first + hole] = a[first + parent]
+            hole = parent
+            parent = (hole - 1) // 2
+        a[first + hole] = value
+
+    def _adjust_heap(self, first, hole, length, value):
+        a, before = self.a, self.before
+        top, child = hole, hole
+        while child < (length - 1) // 2:
+            child = 2 * (child + 1)
+            if before(a[first + child], a[first + child - 1]):
+                child -= 1
+            a[first + hole] = a[first + child]
+            hole = child
+        if length % 2 == 0 and child == (length - 2) // 2:
+            child = 2 * (child + 1)
+            a[first + hole] = a[first + child - 1]
+            hole = child - 1
+        self._push_heap(first, hole, top, value)
+
+    def _make_heap(self, first, last):
+        length = last - first
+        if length < 2:
+            return
+        for parent in range((length - 2) // 2, -1, -1):
+            self._adjust_heap(first, parent, length, self.a[first + parent])
+
+    def _pop_heap(self, first, last, result):
+        a = self.a
+        value = a[result]
+        a[result] = a[first]
+        self._adjust_heap(first, 0, last - first, value)
+
+    def _heap_select(self, first, middle, last):
+        self._make_heap(first, middle)
+        for i in range(middle, last):
+            if self.before(self.a[i], self.a[first]):
+                self._pop_heap(first, middle, i)
+
+    def partial_sort(self, first, middle, last):
+        self._heap_select(first, middle, last)
+        while middle - first > 1:  # __sort_heap
+            middle -= 1
+            self._pop_heap(first, middle, middle)
+
+    # -- quicksort pieces (stl_algo.h) ---------------------------------------------------------
+    def _move_median_to_first(self, result, x, y, z):
+        a, before = self.a, self.before
+        if before(a[x], a[y]):
+            pick = y if before(a[y], a[z]) else z if before(a[x], a[z]) else x
+        else:
+            pick = x if before(a[x], a[z]) else z if before(a[y], a[z]) else y
+        a[result], a[pick] = a[pick], a[result]
+
+    def _unguarded_partition_pivot(self, first, last):
+        a, before = self.a, self.before
+        self._move_median_to_first(first, first + 1, first + (last - first) // 2, last - 1)
+        lo, hi, pivot = first + 1, last, a[first]
+        while True:
+            while before(a[lo], pivot):
+                lo += 1
+            hi -= 1
+            while before(pivot, a[hi]):
+                hi -= 1
+            if not lo < hi:
+                return lo
+            a[lo], a[hi] = a[hi], a[lo]
+            lo += 1
+
+    def _unguarded_linear_insert(self, last):
+        a, before = self.a, self.before
+        value = a[last]
+        while before(value, a[last - 1]):
+            a[last] = a[last - 1]
+            last -= 1
+        a[last] = value
+
+    def _insertion_sort(self, first, last):
+        a = self.a
+        for i in range(first + 1, last):
+            if self.before(a[i], a[first]):  # a new front: shift the sorted run right by one
+                value = a[i]
+                a[first + 1:i + 1] = a[first:i]
+                a[first] = value
+            else:
+                self._unguarded_linear_insert(i)
+
+    def nth_element(self, first, nth, last):
+        if first == last or nth == last:
+            return
+        depth = 2 * ((last - first).bit_length() - 1)
+        while last - first > 3:
+            if depth == 0:
+                self._heap_select(first, nth + 1, last)
+                self.a[first], self.a[nth] = self.a[nth], self.a[first]
+                return
+            depth -= 1
+            cut = self._unguarded_partition_pivot(first, last)
+            if cut <= nth:
+                first = cut
+            else:
+                last = cut
+        self._insertion_sort(first, last)
+
+    def sort(self, first, last):
+        if first == last:
+            return
+        self._introsort_loop(first, last, 2 * ((last - first).bit_length() - 1))
+        if last - first > 16:  # __final_insertion_sort
+            self._insertion_sort(first, first + 16)
+            for i in range(first + 16, last):
+                self._unguarded_linear_insert(i)
+        else:
+            self._insertion_sort(first, last)
+
+    def _introsort_loop(self, first, last, depth):
+        while last - first > 16:
+            if depth == 0:
+                self.partial_sort(first, last, last)
+                return
+            depth -= 1
+            cut = self._unguarded_partition_pivot(first, last)
+            self._introsort_loop(cut, last, depth)
+            last = cut
+
+
+def _topk_indices(row: np.ndarray, k: int) -> list:
+    """The indices of torch's CPU ``topk(k)`` (largest, sorted) of one row, ties in torch's order:
+    ``partial_sort`` when ``k * 64 <= n``, else ``nth_element`` then ``sort`` of the first k - 1."""
+    values = np.asarray(row, np.float64)
+    order = np.argsort(-values, kind="stable")
+    top = values[order[:k + 1]]
+    if not np.isnan(values).any() and (np.diff(top) < 0).all():
+        return order[:k].tolist()  # no ties among the top k + 1: every algorithm gives this order
+
+    def before(x, y):  # NaN counts as the largest, as in torch's comparator
+        return (x[0] != x[0] and y[0] == y[0]) or x[0] > y[0]
+
+    queue = [(v, j) for j, v in enumerate(values.tolist())]
+    algo = _LibstdcxxSort(queue, before)
+    if k * 64 <= len(queue):
+        algo.partial_sort(0, k, len(queue))
+    else:
+        algo.nth_element(0, k - 1, len(queue))
+        algo.sort(0, k - 1)
+    return [j for _, j in queue[:k]]
+
+
+# ------------------------------------------------------------------------------------------------
+# multinomial
+# ------------------------------------------------------------------------------------------------
+
+def _fill_order_fortran(arr: np.ndarray) -> bool:
+    """Whether torch's ``empty_like(probs)`` would be column-major: a dense transposed 2-d input
+    keeps its strides, and the draws then fill it in memory order."""
+    return arr.ndim == 2 and arr.flags.f_contiguous and not arr.flags.c_contiguous
+
+
+def multinomial_array(probs: np.ndarray, num_samples: int, replacement: bool = False,
+                      generator=None) -> np.ndarray:
+    """``torch.multinomial`` on CPU, bit for bit: int64 indices, shape (num_samples,) or
+    (rows, num_samples).
+
+    * Without replacement, *and with replacement when num_samples == 1* (the makemore sampling
+      call): q = exponential_(1) of probs' shape and dtype (one 53-bit double per element, in the
+      memory order of probs), then ``probs / q`` in probs' dtype, then argmax over the last dim
+      (num_samples == 1, keepdim) or the indices of topk(num_samples).  (Gumbel-max trick.)
+    * With replacement, num_samples >= 2: per row, the cumulative sum in the input dtype (float for
+      half), divided by the total, last entry set to 1; per sample one 53-bit double u and a binary
+      search for the first bucket with cum >= u.  Rows are checked as they are sampled.
+    Ties among equal ratios (zero-probability categories once the non-zero ones are used up,
+    float16 rounding) come out in torch's order too: ``_topk_indices`` replays libstdc++'s sorts.
+    """
+    probs = np.asarray(probs)
+    if not 1 <= probs.ndim <= 2:
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if probs.dtype not in _FLOATS:
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
+                           f"{_TORCH_NAMES.get(probs.dtype.name, probs.dtype.name)}")
+    n_sample = int(num_samples)
+    if n_sample <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    n_categories = probs.shape[-1]
+    if not replacement and n_sample > n_categories:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    if n_categories > (1 << 24):
+        raise RuntimeError("number of categories cannot exceed 2^24")
+    out_shape = (n_sample,) if probs.ndim == 1 else (probs.shape[0], n_sample)
+    if _numel(out_shape) == 0:
+        return np.empty(out_shape, np.int64)
+    g = _gen(generator)
+    if not replacement or n_sample == 1:
+        return _multinomial_gumbel(probs, n_sample, g)
+    rows = probs.reshape(probs.shape[0] if probs.ndim == 2 else 1, n_categories)
+    out = np.empty((rows.shape[0], n_sample), np.int64)
+    for i, row in enumerate(rows):
+        bad = ~(row >= 0) | ~np.isfinite(row)
+        if bad.any():  # torch checks element by element: the first bad entry names the problem
+            if not row[np.argmax(bad)] >= 0:  # NaN fails this test first, as in torch
+                raise RuntimeError("invalid multinomial distribution (encountering probability entry < 0)")
+            raise RuntimeError("invalid multinomial distribution (encountering probability entry = "
+                               "infinity or NaN)")
+        acc = np.dtype(np.float32) if probs.dtype == np.float16 else probs.dtype  # half: in float
+        cum = np.cumsum(row.astype(acc), dtype=acc)  # sequential, in the accumulation dtype
+        total = cum[-1] if n_categories else 0.0
+        if not total > 0:
+            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+        cum = cum / total
+        cum[-1] = 1
+        u = _u53_double(g, n_sample)
+        # torch's binary search finds the first bucket whose cum >= u (compared in double)
+        out[i] = np.searchsorted(cum.astype(np.float64), u, side="left")
+    return out.reshape(out_shape)
+
+
+def _multinomial_gumbel(probs: np.ndarray, n_sample: int, g: Generator) -> np.ndarray:
+    """argmax / topk of probs / q with q ~ Exp(1): torch's path without replacement (and for a
+    single sample)."""
+    if probs.size == 0:
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation "
+                           "has no identity.")
+    if not (probs.max() < np.inf and probs.min() >= 0):
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if (probs.sum(axis=-1) == 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    if _fill_order_fortran(probs):
+        q = exponential_array(probs.shape[::-1], 1.0, probs.dtype, g).T
+    else:
+        q = exponential_array(probs.shape, 1.0, probs.dtype, g)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = probs / q
+    if n_sample == 1:
+        return np.argmax(ratio, axis=-1)[..., None].astype(np.int64)
+    rows = ratio.reshape(-1, ratio.shape[-1])
+    out = np.array([_topk_indices(row, n_sample) for row in rows], np.int64)
+    return out.reshape(probs.shape[:-1] + (n_sample,))
+
+
+# ------------------------------------------------------------------------------------------------
+# in-place fills (Tensor.uniform_ and friends) on views
+# ------------------------------------------------------------------------------------------------
+
+def _visit_order(target: np.ndarray) -> list:
+    """The axes, outermost first, in the order torch's TensorIterator visits an in-place output:
+    by decreasing stride, i.e. memory order (a transposed view is filled in its base's order)."""
+    return sorted(range(target.ndim), key=lambda d: -abs(target.strides[d]))
+
+
+def fill_values(target: np.ndarray, kernel, *args, generator=None, **kwargs) -> np.ndarray:
+    """The values ``Tensor.<dist>_`` writes into ``target``, drawn in torch's visiting order.
+
+    ``kernel(shape, *args, dtype, generator, **kwargs)`` is one of the ``*_array`` functions; it is
+    called on the axes in memory order and its result transposed back to ``target``'s shape.
+    """
+    perm = _visit_order(target)
+    values = kernel(tuple(target.shape[d] for d in perm), *args, target.dtype, generator, **kwargs)
+    return values.transpose(np.argsort(perm)) if target.ndim > 1 else values
+
+
+def normal_fill(target: np.ndarray, mean, std, generator=None) -> np.ndarray:
+    """``Tensor.normal_``: torch's block algorithm needs a contiguous tensor; any other layout takes
+    the scalar Box-Muller path in visiting order (see ``normal_array``)."""
+    return fill_values(target, normal_array, mean, std, generator=generator,
+                       contiguous=bool(target.flags.c_contiguous))
+
+
+def bernoulli_fill(target: np.ndarray, p, generator=None) -> np.ndarray:
+    """``Tensor.bernoulli_(p)``, p a float or an array broadcast to ``target`` (same visiting order)."""
+    if isinstance(p, np.ndarray):
+        if p.dtype not in _FLOATS:
+            raise NotImplementedError(_not_implemented("bernoulli_tensor_cpu_p_", p.dtype))
+        _check_expand(p, target.shape)
+        p = np.broadcast_to(p, target.shape).transpose(_visit_order(target))
+
+    def kernel(shape, dtype, g):
+        return bernoulli_array(p, shape, dtype, g)
+    return fill_values(target, kernel, generator=generator)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -831,16 +1296,33 @@ def _to_tensor(arr: np.ndarray, requires_grad: bool):
     return t
 
 
-def _size_args(size, fn: str) -> tuple:
-    """Varargs ints or one tuple/list/Size, as torch's size parsing."""
-    if not size:
-        raise TypeError(f"{fn}() missing 1 required positional argument: 'size'")
-    if len(size) == 1 and not isinstance(size[0], (int, np.integer)):
-        size = size[0]
-    try:
-        return _shape_tuple(size)
-    except TypeError:
-        raise TypeError(f"{fn}(): argument 'size' must be tuple of ints, but found {size!r}") from None
+_EXPECTED_SIZE = ("but expected one of:\n * (tuple of ints size, *, Generator generator, dtype dtype = None, "
+                  "device device = None, bool requires_grad = False)")
+
+
+def _size_args(args: tuple, fn: str, size=None) -> tuple:
+    """torch's size parsing: varargs ints, one tuple/list/Size, or the ``size=`` keyword (not both).
+    A non-int entry is a TypeError naming its type, as torch's argument parser does."""
+    if size is not None:
+        if args:
+            got = ", ".join([type(a).__name__ for a in args] + [f"size={type(size).__name__}"])
+            raise TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), "
+                            + _EXPECTED_SIZE)
+        if not isinstance(size, (tuple, list)):  # torch.Size is a tuple
+            raise TypeError(f"{fn}(): argument 'size' must be tuple of ints, not {type(size).__name__}")
+        args = (size,)
+    if not args:
+        raise TypeError(f"{fn}() received an invalid combination of arguments - got (), " + _EXPECTED_SIZE)
+    if len(args) == 1 and (isinstance(args[0], bool) or not isinstance(args[0], (int, np.integer))):
+        if not isinstance(args[0], (tuple, list)):  # torch.Size is a tuple
+            raise TypeError(f"{fn}(): argument 'size' (position 1) must be tuple of ints, not "
+                            f"{type(args[0]).__name__}")
+        args = tuple(args[0])
+    for pos, a in enumerate(args):
+        if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
+            raise TypeError(f"{fn}(): argument 'size' (position 1) must be tuple of ints, but found "
+                            f"element of type {type(a).__name__} at pos {pos}")
+    return _shape_tuple(args)
 
 
 def _float_dtype(dtype) -> np.dtype:
@@ -855,8 +1337,9 @@ def _like_dtype(input, dtype) -> np.dtype:
 
 
 def _check_device(device) -> None:
-    if device is not None and str(getattr(device, "type", device)).split(":")[0] != "cpu":
-        raise RuntimeError(f"minigrad only supports the CPU, got device {device!r}")
+    if device is not None:
+        from minigrad._tensor import _require_cpu
+        _require_cpu(device)  # torch's CPU-build error for any other device
 
 
 def _np_of(x) -> np.ndarray:
@@ -871,9 +1354,9 @@ def _unit_float(kernel, shape, dtype, generator, requires_grad, device):
     return _to_tensor(kernel(shape, 0.0, 1.0, dtype, generator), requires_grad)
 
 
-def rand(*size, generator=None, dtype=None, requires_grad=False, device=None):
+def rand(*args, size=None, generator=None, dtype=None, requires_grad=False, device=None):
     """``torch.rand``: uniform [0, 1) of the default float dtype (see ``uniform_array``)."""
-    return _unit_float(uniform_array, _size_args(size, "rand"), _float_dtype(dtype), generator,
+    return _unit_float(uniform_array, _size_args(args, "rand", size), _float_dtype(dtype), generator,
                        requires_grad, device)
 
 
@@ -882,9 +1365,9 @@ def rand_like(input, *, dtype=None, requires_grad=False, generator=None, device=
                        requires_grad, device)
 
 
-def randn(*size, generator=None, dtype=None, requires_grad=False, device=None):
+def randn(*args, size=None, generator=None, dtype=None, requires_grad=False, device=None):
     """``torch.randn``: standard normal of the default float dtype (see ``normal_array``)."""
-    return _unit_float(normal_array, _size_args(size, "randn"), _float_dtype(dtype), generator,
+    return _unit_float(normal_array, _size_args(args, "randn", size), _float_dtype(dtype), generator,
                        requires_grad, device)
 
 
@@ -900,24 +1383,33 @@ def _int_dtype(dtype) -> np.dtype:
 
 def randint(*args, size=None, low=None, high=None, generator=None, dtype=None,
             requires_grad=False, device=None):
-    """``torch.randint(high, size)`` / ``torch.randint(low, high, size)`` (int64 unless ``dtype``)."""
+    """``torch.randint(high, size)`` / ``torch.randint(low, high, size)`` (int64 unless ``dtype``);
+    ``size`` may also be given as a keyword (a tuple, list or Size, never a bare int)."""
     _check_device(device)
+    keywords = (("size", size), ("low", low), ("high", high))
+    given = [type(a).__name__ for a in args]
+    given += [f"{k}={type(v).__name__}" for k, v in keywords if v is not None]
+    invalid = TypeError(f"randint() received an invalid combination of arguments - got ({', '.join(given)}), "
+                        "but expected one of:\n * (int high, tuple of ints size, *, Generator generator, "
+                        "dtype dtype = None, ...)\n * (int low, int high, tuple of ints size, *, ...)")
     args = list(args)
     if size is None and args and not isinstance(args[-1], (int, np.integer)):
         size = args.pop()
-    if len(args) == 2:
+    if len(args) == 2 and low is None and high is None:
         low, high = args
     elif len(args) == 1:
         if high is None:
             high = args[0]
-        else:
+        elif low is None:
             low = args[0]
+        else:
+            raise invalid
     elif args:
-        raise TypeError("randint() takes (high, size) or (low, high, size)")
-    if high is None or size is None:
-        raise TypeError("randint() missing required arguments 'high' and/or 'size'")
+        raise invalid
+    if high is None or size is None or not isinstance(size, (tuple, list)):
+        raise invalid
     low = 0 if low is None else low
-    shape = _shape_tuple(size)
+    shape = _size_args((size,), "randint")
     return _to_tensor(randint_array(low, high, shape, _int_dtype(dtype), generator), requires_grad)
 
 
@@ -929,6 +1421,11 @@ def randint_like(input, low=0, high=None, *, dtype=None, requires_grad=False, ge
         low, high = 0, low
     return _to_tensor(randint_array(low, high, tuple(input.shape), _like_dtype(input, dtype),
                                     generator), requires_grad)
+
+
+def _arg_type(value) -> str:
+    """The type name torch's argument parser prints (``Tensor`` for any tensor)."""
+    return "Tensor" if hasattr(value, "_array") else type(value).__name__
 
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, requires_grad=False,
@@ -945,13 +1442,18 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, requires
     _check_device(device)
     mean_t = not isinstance(mean, (int, float, np.integer, np.floating))
     std_t = not isinstance(std, (int, float, np.integer, np.floating))
+    size_ok = size is None if (mean_t or std_t) else isinstance(size, (tuple, list))
+    if not size_ok:  # torch has no overload for this mix (a size only with float mean and std)
+        given = [_arg_type(mean), _arg_type(std)] + ([] if size is None else [f"size={_arg_type(size)}"])
+        got = ", ".join(given)
+        raise TypeError(f"normal() received an invalid combination of arguments - got ({got}), but expected "
+                        "one of:\n * (Tensor mean, Tensor std, *, Generator generator)\n * (Tensor mean, "
+                        "float std = 1, *, Generator generator)\n * (float mean, Tensor std, *, Generator "
+                        "generator)\n * (float mean, float std, tuple of ints size, *, Generator generator, "
+                        "dtype dtype = None, ...)")
     if not mean_t and not std_t:
-        if size is None:
-            raise TypeError("normal() with float mean and float std needs a size")
-        arr = normal_array(_shape_tuple(size), mean, std, _float_dtype(dtype), generator)
+        arr = normal_array(_size_args((size,), "normal"), mean, std, _float_dtype(dtype), generator)
         return _to_tensor(arr, requires_grad)
-    if size is not None:
-        raise TypeError("normal(): size is only allowed with float mean and float std")
     if mean_t and not std_t:
         m = _np_of(mean)
         base = normal_array(m.shape, 0.0, std, m.dtype, generator)
@@ -978,10 +1480,40 @@ def randperm(n, *, generator=None, dtype=None, requires_grad=False, device=None)
     return _to_tensor(randperm_array(n, _int_dtype(dtype), generator), requires_grad)
 
 
+def _check_generator(generator, fn: str) -> None:
+    if generator is not None and not isinstance(generator, Generator):
+        raise TypeError(f"{fn}(): argument 'generator' must be torch.Generator, not "
+                        f"{type(generator).__name__}")
+
+
 def bernoulli(input, p=None, *, generator=None):
-    """``torch.bernoulli(input)`` (input holds the probabilities) or ``torch.bernoulli(input, p)``
-    (a float p, input only gives shape and dtype).  See ``bernoulli_array`` for the MKL caveat."""
+    """``torch.bernoulli(input)`` (input holds the probabilities, float16/32/64) or
+    ``torch.bernoulli(input, p)`` (a float p; input only gives shape and dtype)."""
+    _check_generator(generator, "bernoulli")
     probs = _np_of(input)
     if p is None:
         return _to_tensor(bernoulli_array(probs, probs.shape, probs.dtype, generator), False)
     return _to_tensor(bernoulli_array(float(p), probs.shape, probs.dtype, generator), False)
+
+
+def multinomial(input, num_samples: int, replacement: bool = False, *, generator=None):
+    """``torch.multinomial``: ``num_samples`` category indices (int64) drawn from the probabilities
+    in each row of ``input`` (1-d: one distribution; 2-d: one per row; rows need not sum to 1).
+
+    Bit for bit with torch's CPU kernel, generator state included; see ``multinomial_array`` for
+    the two algorithms (num_samples == 1 always takes the exponential / argmax one)."""
+    from minigrad._tensor import Tensor
+    if not isinstance(input, Tensor):
+        raise TypeError(f"multinomial(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    if isinstance(num_samples, bool) or not isinstance(num_samples, (int, np.integer)):
+        raise TypeError(f"multinomial(): argument 'num_samples' (position 2) must be int, not "
+                        f"{type(num_samples).__name__}")
+    _check_generator(generator, "multinomial")
+    return _to_tensor(multinomial_array(_np_of(input), num_samples, bool(replacement), generator), False)
+
+
+def poisson(input, generator=None):
+    """``torch.poisson(input)``: a Poisson count for each rate in ``input`` (float dtypes)."""
+    _check_generator(generator, "poisson")
+    return _to_tensor(poisson_array(_np_of(input), generator), False)

@@ -31,6 +31,9 @@ from ._tensor import Tensor
 from .autograd.engine import _add_to, _edge_of, _fit_shape, _toposort
 from .autograd.grad_mode import no_grad
 
+__all__ = ["to_dot", "render", "graphviz_available", "trace_backward", "BackwardTrace", "TraceStep",
+           "InputGrad", "format_array", "MAX_JACOBIAN_ENTRIES"]
+
 # Jacobians with more entries than this are not computed (one backward call per output element).
 MAX_JACOBIAN_ENTRIES = 64
 

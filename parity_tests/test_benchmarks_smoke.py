@@ -20,7 +20,7 @@ def quick_run() -> dict:
 
 def test_every_workload_ran_in_both_engines(quick_run: dict) -> None:
     names = [r["name"] for r in quick_run["results"]]
-    assert names == ["W1", "W2", "W3", "W4", "MK", "W5", "HVP", "DL"]
+    assert names == ["W1", "W2", "W3", "W4", "MK", "W5", "HVP", "DL", "CNN"]
     for r in quick_run["results"]:
         assert r["missing"] is None, r
         assert set(r["time"]) >= {"minigrad", "torch"}, r["name"]

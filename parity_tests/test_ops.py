@@ -46,6 +46,19 @@ NOT_DIFFERENTIABLE = {
     "argmax",
     "argmin",
     "floor_divide",
+    "logical_and",
+    "logical_or",
+    "logical_xor",
+    "argsort",
+    "all",
+    "any",
+    "count_nonzero",
+    "unique",
+    "bincount",
+    "histc",
+    "isin",
+    "nonzero",
+    "argwhere",
 }
 
 

@@ -5,25 +5,29 @@
 differences."""
 from __future__ import annotations
 
-from typing import Any, Sequence
-
-import numpy as np
+import numpy as _np  # underscored: minigrad.autograd's namespace is torch.autograd's
 
 from .. import _tensor
-from .engine import run_backward
+from .engine import run_backward as _run_backward
 from .function import Function
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .anomaly_mode import detect_anomaly, set_detect_anomaly
+from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .variable import Variable
 
 __all__ = ["Function", "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled",
-           "is_grad_enabled", "gradcheck", "gradgradcheck", "GradcheckError"]
+           "is_grad_enabled", "gradcheck", "gradgradcheck", "GradcheckError", "Variable",
+           "detect_anomaly", "set_detect_anomaly", "inference_mode"]
+
+from .._missing import missing_attribute_hook as _missing_attribute_hook  # noqa: E402
+__getattr__ = _missing_attribute_hook(__name__)  # names torch has and minigrad lacks
 
 
-def _as_tuple(x: Any) -> tuple:
+def _as_tuple(x: object) -> tuple:
     return tuple(x) if isinstance(x, (tuple, list)) else (x,)
 
 
-def _grad_roots(outputs: tuple, grad_outputs: Any) -> list:
+def _grad_roots(outputs: tuple, grad_outputs: object) -> list:
     """The gradient to start from at each output: given, or 1 for a scalar output."""
     grads = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
     if len(grads) != len(outputs):
@@ -36,9 +40,9 @@ def _grad_roots(outputs: tuple, grad_outputs: Any) -> list:
         if g is None:
             if out._array.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = _tensor.Tensor._make(np.asarray(1, out._array.dtype).reshape(out._array.shape))
+            g = _tensor.Tensor._make(_np.asarray(1, out._array.dtype).reshape(out._array.shape))
         elif not isinstance(g, _tensor.Tensor):
-            g = _tensor.Tensor._make(np.asarray(g, dtype=out._array.dtype))
+            g = _tensor.Tensor._make(_np.asarray(g, dtype=out._array.dtype))
         elif g._array.shape != out._array.shape:
             raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {list(g.shape)} and "
                                f"output[{i}] has a shape of {list(out.shape)}.")
@@ -46,36 +50,36 @@ def _grad_roots(outputs: tuple, grad_outputs: Any) -> list:
     return roots
 
 
-def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,
-             create_graph: bool = False, inputs: Any = None) -> None:
+def backward(tensors: object, grad_tensors: object = None, retain_graph: bool | None = None,
+             create_graph: bool = False, inputs: object = None) -> None:
     """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves (or of ``inputs``)."""
     outputs = _as_tuple(tensors)
     roots = _grad_roots(outputs, grad_tensors)
     if retain_graph is None:
         retain_graph = create_graph
-    run_backward(outputs, roots, retain_graph, create_graph,
+    _run_backward(outputs, roots, retain_graph, create_graph,
                  inputs=None if inputs is None else _as_tuple(inputs))
 
 
-def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
+def grad(outputs: object, inputs: object, grad_outputs: object = None, retain_graph: bool | None = None,
          create_graph: bool = False, allow_unused: bool | None = None,
          materialize_grads: bool = False) -> tuple:
     """The gradients of ``outputs`` with respect to ``inputs``, returned, not stored in ``.grad``.
     With ``create_graph=True`` they are themselves differentiable (Hessian-vector products)."""
     outputs = _as_tuple(outputs)
-    inputs_t: Sequence = _as_tuple(inputs)
+    inputs_t = _as_tuple(inputs)
     for i, t in enumerate(inputs_t):
         if not t._requires_grad:
             raise RuntimeError(f"One of the differentiated Tensors (input {i}) does not require grad")
     roots = _grad_roots(outputs, grad_outputs)
     if retain_graph is None:
         retain_graph = create_graph
-    result = run_backward(outputs, roots, retain_graph, create_graph, inputs=inputs_t, accumulate=False)
+    result = _run_backward(outputs, roots, retain_graph, create_graph, inputs=inputs_t, accumulate=False)
     out = []
     for i, (t, g) in enumerate(zip(inputs_t, result)):
         if g is None:
             if materialize_grads:
-                g = _tensor.Tensor._make(np.zeros_like(t._array))
+                g = _tensor.Tensor._make(_np.zeros_like(t._array))
             elif not allow_unused:
                 raise RuntimeError(f"One of the differentiated Tensors (input {i}) appears to not have "
                                    "been used in the graph. Set allow_unused=True if this is the "

@@ -18,11 +18,12 @@ It remembers where each input's gradient must go (``next_functions``) and what w
 """
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
 
-from .. import _tensor
+from .. import _dtype, _tensor
 from .._errstate import IGNORE_ALL, errstate_var
 from .grad_mode import GradMode
 
@@ -59,6 +60,10 @@ class Function:
     materialize_grads = True
     _to_save: tuple = ()               # what forward passed to save_for_backward
     _non_diff: set | frozenset = frozenset()  # ids of outputs marked non-differentiable
+    node_name: str | None = None       # torch's name for this node, when not class name + "Backward0"
+    # which forward arguments torch's node has inputs (next_functions) for, when not all of them:
+    # (0,) for an op like sum(x, axes, keepdim), whose other arguments are not tensors
+    torch_inputs: tuple | None = None
 
     @staticmethod
     def forward(ctx: "Function", *args: Any, **kwargs: Any) -> Any:
@@ -113,15 +118,42 @@ class Function:
         self.materialize_grads = value
 
     def name(self) -> str:
-        return type(self).__name__ + "Backward"
+        """The node's name as torch prints it: ``node_name`` (set on the class, or on the ctx in
+        forward when it depends on the call), else the class name + "Backward0" for a built-in op
+        (``MulBackward0``: torch numbers the overloads of its own ops) and + "Backward" for a
+        user-defined Function (torch names those ``MyFnBackward``)."""
+        name = self.node_name
+        if name is not None:
+            return name
+        cls = type(self)
+        return cls.__name__ + ("Backward0" if _is_builtin(cls) else "Backward")
 
     @property
     def next_functions(self) -> tuple:
-        """``(target, output_nr)`` per input: the node (or leaf Tensor) its gradient flows to."""
-        return tuple((None, 0) if e is None else (e[0], e[1]) for e in self._next)
+        """``(node, output_nr)`` per input: the node its gradient flows to -- its ``grad_fn``, or
+        for a leaf the ``AccumulateGrad`` node that adds it into the leaf's ``.grad`` -- or
+        ``(None, 0)`` for an input that needs no gradient.  (The engine's edges point at the leaf
+        itself; the AccumulateGrad objects are made only here, when someone looks.)"""
+        cached = self.__dict__.get("_next_functions")
+        if cached is None or cached[0] is not self._next:
+            functions = tuple((None, 0) if e is None
+                              else (_accumulator(e[0]) if isinstance(e[0], _tensor.Tensor) else e[0], e[1])
+                              for e in self._next)
+            cached = self._next_functions = (self._next, self._shown_next(functions))
+        return cached[1]
+
+    def _shown_next(self, functions: tuple) -> tuple:
+        """``next_functions`` laid out as torch's graph has them: one per tensor input of torch's
+        node (``torch_inputs``).  An op that does in one node what torch does in several
+        (``linear``: addmm of a transposed weight) overrides this to show torch's inputs, in
+        torch's order, with ``ImplicitNode`` for the nodes it has no need of."""
+        keep = self.torch_inputs
+        return functions if keep is None else tuple(functions[i] for i in keep if i < len(functions))
 
     def __repr__(self) -> str:
-        return f"<{self.name()} object at {id(self):#x}>"
+        # torch shows a user-defined Function's node with its module path, a built-in's bare
+        where = "" if _is_builtin(type(self)) else f"{_dtype.DISPLAY_NAME[0]}.autograd.function."
+        return f"<{where}{self.name()} object at {id(self):#x}>"
 
     # -- running an op ---------------------------------------------------------------------------
     @classmethod
@@ -189,6 +221,54 @@ class Function:
                 else:
                     saved.append((t, t._vc[0]))
             self._saved = tuple(saved)
+
+
+class AccumulateGrad:
+    """The graph node of a leaf tensor, as ``next_functions`` shows it: the gradient that reaches
+    it is added into ``variable.grad``.  (The engine does that itself; this object describes it.)"""
+
+    next_functions: tuple = ()
+
+    def __init__(self, variable: "_tensor.Tensor") -> None:
+        self.variable = variable
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"  # torch's name() gives this C++ class's full name
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad object at {id(self):#x}>"
+
+
+class ImplicitNode:
+    """A node of torch's graph that a fused minigrad op does without, shown by ``next_functions``
+    so that walking the graph meets torch's names (the ``TBackward0`` of ``weight.t()`` in
+    ``linear``).  It only describes: backward never visits it."""
+
+    def __init__(self, name: str, next_functions: tuple) -> None:
+        self._name, self.next_functions = name, next_functions
+
+    def name(self) -> str:
+        return self._name
+
+    def __repr__(self) -> str:
+        return f"<{self._name} object at {id(self):#x}>"
+
+
+# id(leaf) -> its AccumulateGrad, while some node's next_functions holds it (so, as in torch, every
+# node sees the same object for a leaf; the AccumulateGrad keeps the leaf, hence its id, alive).
+_ACCUMULATORS: "weakref.WeakValueDictionary[int, AccumulateGrad]" = weakref.WeakValueDictionary()
+
+
+def _accumulator(leaf: "_tensor.Tensor") -> AccumulateGrad:
+    node = _ACCUMULATORS.get(id(leaf))
+    if node is None or node.variable is not leaf:
+        node = _ACCUMULATORS[id(leaf)] = AccumulateGrad(leaf)
+    return node
+
+
+def _is_builtin(cls: type) -> bool:
+    """Whether ``cls`` is one of minigrad's own ops (rather than a Function a user wrote)."""
+    return cls.__module__.startswith("minigrad.")
 
 
 def _check_saved(t: Any, to_save: tuple) -> None:

@@ -80,3 +80,38 @@ class set_grad_enabled(_GradModeContext):
 
     def __exit__(self, *exc: Any) -> None:
         GradMode.enabled = self._prev
+
+
+_INFERENCE = [False]  # whether an ``inference_mode`` region is active
+
+
+def is_inference_mode_enabled() -> bool:
+    return _INFERENCE[0]
+
+
+class inference_mode(_GradModeContext):
+    """``torch.inference_mode``: in minigrad the same as ``no_grad`` (nothing is recorded; torch
+    additionally skips version counting, which minigrad has no cost for).  ``inference_mode(False)``
+    switches recording back on, as torch's does.  Context manager and decorator, bare or called."""
+
+    def __init__(self, mode: bool = True) -> None:
+        self.mode = bool(mode)
+        self._mode = not self.mode
+
+    def __enter__(self) -> None:
+        super().__enter__()
+        self._prev_inference = _INFERENCE[0]
+        _INFERENCE[0] = self.mode
+
+    def __exit__(self, *exc: Any) -> None:
+        super().__exit__(*exc)
+        _INFERENCE[0] = self._prev_inference
+
+    def __call__(self, func: Callable) -> Callable:
+        mode = self.mode
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with inference_mode(mode):
+                return func(*args, **kwargs)
+        return wrapper

@@ -11,10 +11,30 @@ __all__ = ["Module", "Parameter", "Sequential", "ModuleList", "Linear", "Identit
            "Dropout", "ReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "MSELoss", "L1Loss",
            "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss", "functional", "init"]
 
+from .._missing import missing_attribute_hook as _missing_attribute_hook  # noqa: E402
+__getattr__ = _missing_attribute_hook(__name__)  # names torch has and minigrad lacks
+
 # ----- further layers, one block per family (each block: its imports, then __all__ += [...]) -----
 # Convolution, pooling, padding (conv.py, pooling.py)
+from .conv import Conv1d, Conv2d  # noqa: E402
+from .pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d,  # noqa: E402
+                      MaxPool2d, Unflatten)
+
+__all__ += ["Conv1d", "Conv2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d",
+            "AdaptiveAvgPool2d", "Unflatten"]
 
 # Embedding, normalisation, activations, containers (sparse.py, normalization.py, activation.py, ...)
+from .activation import (CELU, ELU, GELU, SELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU,  # noqa: E402
+                         LogSigmoid, Mish, PReLU, ReLU6, SiLU, Softmin, Softplus, Softsign, Tanhshrink,
+                         Threshold)
+from .containers import ModuleDict, ParameterDict, ParameterList  # noqa: E402
+from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, GroupNorm, LayerNorm  # noqa: E402
+from .sparse import Embedding  # noqa: E402
+
+__all__ += ["Embedding", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LayerNorm", "GroupNorm",
+            "LeakyReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish", "Softplus", "Softsign",
+            "Hardtanh", "ReLU6", "PReLU", "LogSigmoid", "Tanhshrink", "Hardsigmoid", "Hardswish",
+            "Softmin", "Threshold", "ModuleDict", "ParameterList", "ParameterDict"]
 
 # Losses (loss.py)
 

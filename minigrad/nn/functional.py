@@ -13,7 +13,7 @@ import numpy as np
 
 from .._creation import empty_like, zeros
 from .._tensor import Tensor
-from ..autograd.function import Function
+from ..autograd.function import Function, ImplicitNode
 from ..ops import pointwise, reduction
 from ..ops._util import sum_terms
 from ..ops.linalg import _check as _check_matmul
@@ -38,6 +38,7 @@ class Linear(Function):
     @staticmethod
     def forward(ctx, x, weight, bias):
         ctx.save_for_backward(x, weight)
+        ctx.layout = x._array.ndim, bias is not None  # for name() and next_functions only
         try:
             out = np.matmul(x._array, weight._array.T)
         except ValueError:
@@ -51,6 +52,24 @@ class Linear(Function):
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
         return LinearBackward.apply(grad, x, weight, ctx.needs_input_grad)
+
+    # torch's linear is addmm(bias, x, weight.t()) for a matrix x, mm(x, weight.t()) without a bias;
+    # other inputs are reshaped around those, and the last reshape names the node
+    _NAMES = {(2, True): "AddmmBackward0", (2, False): "MmBackward0", (1, True): "ViewBackward0",
+              (1, False): "SqueezeBackward4"}
+
+    def name(self) -> str:
+        ndim, has_bias = self.layout
+        return self._NAMES.get((ndim, has_bias)) or ("ViewBackward0" if has_bias else "UnsafeViewBackward0")
+
+    def _shown_next(self, functions: tuple) -> tuple:
+        """For a matrix input, torch's inputs of addmm/mm: (bias,) x, weight.t()."""
+        if self.layout[0] != 2:
+            return functions
+        x, weight, bias = functions
+        if weight[0] is not None:
+            weight = (ImplicitNode("TBackward0", (weight,)), 0)
+        return (bias, x, weight) if self.layout[1] else (x, weight)
 
 
 def _rows(a: np.ndarray) -> np.ndarray:
@@ -196,9 +215,33 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
         raise RuntimeError("Class values must be smaller than num_classes.")
     return Tensor._make((a[..., None] == np.arange(num_classes)).astype(np.int64))
 
+from .._missing import missing_attribute_hook as _missing_attribute_hook  # noqa: E402
+__getattr__ = _missing_attribute_hook(__name__)  # names torch has and minigrad lacks
+
 # ----- further functional forms, one block per family (imports, then __all__ and DIFFERENTIABLE) -----
 # Convolution, pooling, padding, unfold/fold (the Functions live in _conv.py)
+from ._conv import (adaptive_avg_pool1d, adaptive_avg_pool2d, avg_pool1d, avg_pool2d,  # noqa: E402
+                    conv1d, conv2d, fold, max_pool1d, max_pool2d, pad, unfold)
+
+_CONV_FUNCTIONS = (
+    "conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d", "pad", "unfold", "fold",
+)
+__all__ += list(_CONV_FUNCTIONS)
+DIFFERENTIABLE += _CONV_FUNCTIONS
 
 # Embedding, normalisation, activations (the Functions live in _layers.py)
+from ._layers import (batch_norm, celu, elu, embedding, gelu, group_norm, hardsigmoid,  # noqa: E402,F401
+                      hardswish, hardtanh, layer_norm, leaky_relu, mish, normalize,  # noqa: F401
+                      prelu, relu6, selu, silu, softmin, softplus, softsign, tanhshrink,  # noqa: F401
+                      threshold)  # noqa: F401
+
+_LAYER_FUNCTIONS = (
+    "embedding", "batch_norm", "layer_norm", "group_norm", "normalize", "gelu", "leaky_relu", "elu",
+    "selu", "celu", "silu", "mish", "softplus", "softsign", "hardtanh", "relu6", "prelu", "tanhshrink",
+    "hardsigmoid", "hardswish", "softmin", "threshold",
+)
+__all__ += list(_LAYER_FUNCTIONS)
+DIFFERENTIABLE += _LAYER_FUNCTIONS
 
 # Losses (loss_functions.py)

@@ -97,6 +97,8 @@ def _warn_size(input: Tensor, target: Tensor) -> None:
 class MseLoss(Function):
     """(x - y)^2 per element.  d/dx = 2 (x - y), d/dy = -2 (x - y) (divided by n for 'mean')."""
 
+    torch_inputs = (0, 1)  # the tensor inputs
+
     @staticmethod
     def forward(ctx, x, y, reduction):
         ctx.save_for_backward(x, y)
@@ -154,6 +156,8 @@ class BinaryCrossEntropy(Function):
 
     Each log is clamped at -100 (as torch), so x = 0 or 1 gives a large finite loss, not inf.
     d/dx = w (x - y) / (x (1 - x)) (its own op, below);  d/dy = -w logit(x)."""
+
+    torch_inputs = (0, 1)  # the tensor inputs
 
     @staticmethod
     def forward(ctx, x, y, weight, reduction):
@@ -282,6 +286,8 @@ class BinaryCrossEntropyWithLogits(Function):
     p (``pos_weight``) weighs the positive term.  d/dx = ((1 + (p - 1) y) sigmoid(x) - p y) w,
     which is w (sigmoid(x) - y) when p = 1;  d/dy = (log sigmoid(-x) - p log sigmoid(x)) w."""
 
+    torch_inputs = (0, 1)  # the tensor inputs
+
     @staticmethod
     def forward(ctx, x, y, weight, pos_weight, reduction):
         z, t = x._array, y._array
@@ -346,9 +352,14 @@ class NllLoss(Function):
     'mean' divides by the total weight of the counted targets (not by N).  The gradient is
     -w[t_i] (over that total) at position t_i and 0 elsewhere (``NllLossBackward``)."""
 
+    torch_inputs = (0,)  # torch's node: input only (target and weight are not differentiated)
+
     @staticmethod
     def forward(ctx, x, target, weight, ignore_index, reduction, nck):
         n, _, k = nck
+        if x._array.ndim > 2:  # torch's nll_loss2d on 4-d input, on others viewed as 4-d (and back)
+            ctx.node_name = ("ViewBackward0" if reduction == "none" and x._array.ndim != 4
+                             else "NllLoss2DBackward0")
         a = x._array.reshape(nck)
         t = target._array.astype(np.int64, copy=False).reshape(n, k)  # signed: ignore_index < 0
         ignored = t == ignore_index
@@ -523,4 +534,7 @@ def _cross_entropy_soft(input: Tensor, target: Tensor, weight: Tensor | None, re
         return -terms.sum()
     if input.numel() == 0:  # nan, as torch's .fill_(nan): a result with no gradient through it
         return terms.sum() * 0.0 + float("nan")
-    return -terms.sum() / (input.numel() // n_classes)
+    loss = -terms.sum() / (input.numel() // n_classes)
+    if loss.grad_fn is not None:  # torch divides by a number here: div(Tensor, Scalar)
+        loss.grad_fn.node_name = "DivBackward1"
+    return loss

@@ -16,7 +16,7 @@ from collections import OrderedDict, namedtuple
 from typing import Any, Callable, Iterator, Mapping
 
 from .. import _dtype
-from .._tensor import Tensor, _RemovableHandle, device
+from .._tensor import Tensor, _RemovableHandle, _require_cpu
 from ..autograd.engine import zero_grads
 from ..autograd.grad_mode import no_grad
 from .parameter import Parameter
@@ -234,6 +234,38 @@ class Module:
         for _, module in self.named_children():
             yield module
 
+    def get_submodule(self, target: str) -> "Module":
+        """The module at the dotted path ``target`` ("" is this module), e.g. ``"body.1"``."""
+        module = self
+        for item in target.split(".") if target else []:
+            if not hasattr(module, item):
+                raise AttributeError(module._get_name() + " has no attribute `" + item + "`")
+            module = getattr(module, item)
+            if not isinstance(module, Module):
+                raise AttributeError("`" + item + "` is not an nn.Module")
+        return module
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at the dotted path ``target``, e.g. ``"body.1.weight"``."""
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if not hasattr(module, name):
+            raise AttributeError(module._get_name() + " has no attribute `" + name + "`")
+        param = getattr(module, name)
+        if not isinstance(param, Parameter):
+            raise AttributeError("`" + name + "` is not an nn.Parameter")
+        return param
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at the dotted path ``target``, e.g. ``"bn.running_mean"``."""
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if not hasattr(module, name):
+            raise AttributeError(module._get_name() + " has no attribute `" + name + "`")
+        if name not in module._buffers:
+            raise AttributeError("`" + name + "` is not a buffer")
+        return getattr(module, name)
+
     def _named_members(self, registry: str, prefix: str, recurse: bool,
                        remove_duplicate: bool) -> Iterator[tuple[str, Tensor]]:
         """Entries of ``registry`` of every module; a tensor shared by two modules comes once."""
@@ -320,8 +352,8 @@ class Module:
                 dtype = a.dtype
             elif isinstance(a, _dtype.dtype):
                 dtype = a
-            elif a is not None:
-                device(a)  # only the CPU exists: anything else raises
+            elif a is not None and self._has_tensors():
+                _require_cpu(a)  # only the CPU exists: moving a tensor anywhere else raises
         if dtype is None:
             return self
         if not dtype.is_floating_point:
@@ -342,7 +374,15 @@ class Module:
         return self
 
     def cuda(self, device: Any = None) -> "Module":
-        raise RuntimeError("minigrad runs on the CPU only: there is no CUDA device")
+        """As in torch's CPU build: an error as soon as there is a parameter or buffer to move."""
+        if self._has_tensors():
+            _require_cpu("cuda" if device is None else device)
+            raise AssertionError("Torch not compiled with CUDA enabled")
+        return self
+
+    def _has_tensors(self) -> bool:
+        """Whether ``to``/``cuda`` would move anything (torch moves, and so checks, each tensor)."""
+        return next(self.parameters(), None) is not None or next(self.buffers(), None) is not None
 
     # ----- state_dict -------------------------------------------------------------------------------
     def state_dict(self, *, destination: dict | None = None, prefix: str = "",

@@ -45,16 +45,54 @@ TENSOR_METHODS = (
 
 # ----- more of torch's ops, one block per family (each block: its imports, then its names) ----------
 # Math functions (pointwise.py): log10, sinh, atan2, erf, lerp, ...
-DIFFERENTIABLE += ()
-TENSOR_METHODS += ()
+from .arithmetic import (arctan2, atan2, clamp_max, clamp_min, hypot, lerp, logical_and,  # noqa: E402
+                         logical_or, logical_xor)
+from .pointwise import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctanh,  # noqa: E402
+                        asin, asinh, atan, atanh, cosh, erf, erfc, erfinv, exp2, expm1, log2, log10,
+                        logit, nan_to_num, reciprocal, rsqrt, sinh, square)
+
+DIFFERENTIABLE += (
+    "log10", "log2", "exp2", "expm1", "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan",
+    "atan2", "square", "rsqrt", "reciprocal", "erf", "erfc", "erfinv", "hypot", "lerp", "clamp_min",
+    "clamp_max", "nan_to_num", "logit",
+)
+_MATH_METHODS = (
+    "log10", "log2", "exp2", "expm1", "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan",
+    "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "atan2", "arctan2", "square", "rsqrt",
+    "reciprocal", "erf", "erfc", "erfinv", "hypot", "lerp", "clamp_min", "clamp_max", "nan_to_num",
+    "logit", "logical_and", "logical_or", "logical_xor",
+)
+TENSOR_METHODS += _MATH_METHODS
+INPLACE_MATH = _MATH_METHODS  # each also has an in-place form, x.sinh_() (made in minigrad/_tensor.py)
 
 # Reductions, sorting and comparison (reduction.py, sorting.py): norm, cumsum, sort, topk, ...
-DIFFERENTIABLE += ()
-TENSOR_METHODS += ()
+from .norms import norm  # noqa: E402  (linalg's norms are in minigrad.linalg)
+from .sorting import (all, any, argsort, bincount, count_nonzero, cummax, cummin, cumprod,  # noqa: E402,A004
+                      cumsum, histc, isin, kthvalue, logcumsumexp, median, mode, sort, topk, unique)
+
+DIFFERENTIABLE += ("norm", "cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "sort", "topk",
+                   "kthvalue", "median", "mode")
+TENSOR_METHODS += ("norm", "cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "sort", "argsort",
+                   "topk", "kthvalue", "median", "mode", "all", "any", "count_nonzero", "unique",
+                   "bincount", "histc")
 
 # Shape, indexing and other ops (shape.py, indexing.py, other.py): flip, roll, tril, einsum, ...
-DIFFERENTIABLE += ()
-TENSOR_METHODS += ()
+from .indexing import argwhere, masked_select, nonzero, take_along_dim  # noqa: E402
+from .other import (diag, diag_embed, diagonal, einsum, flip, fliplr, flipud, ger, meshgrid,  # noqa: E402
+                    outer, repeat_interleave, roll, rot90, trace, tril, triu)
+from .shape import (atleast_1d, atleast_2d, atleast_3d, column_stack, dstack, hstack,  # noqa: E402
+                    moveaxis, movedim, narrow, row_stack, tile, vstack)
+DIFFERENTIABLE += (
+    "outer", "trace", "diag", "diagonal", "diag_embed", "tril", "triu", "flip", "fliplr", "flipud", "roll",
+    "rot90", "repeat_interleave", "tile", "meshgrid", "einsum", "masked_select", "take_along_dim", "narrow",
+    "movedim", "atleast_1d", "atleast_2d", "atleast_3d", "hstack", "vstack", "dstack", "column_stack",
+)
+# (flip, tile and repeat are methods of their own in _tensor.py: they take dims as varargs too)
+TENSOR_METHODS += (
+    "outer", "ger", "trace", "diag", "diagonal", "diag_embed", "tril", "triu", "fliplr", "flipud", "roll",
+    "rot90", "repeat_interleave", "nonzero", "argwhere", "masked_select", "take_along_dim", "narrow",
+    "movedim", "moveaxis",
+)
 
 # What ``from minigrad.ops import *`` exports: the op functions, not the submodules or helpers.
 __all__ = sorted(_n for _n, _v in list(globals().items())

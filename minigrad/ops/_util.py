@@ -1,14 +1,18 @@
 """Helpers shared by the ops: operand promotion, dim handling, quiet numpy (``quiet``)."""
 from __future__ import annotations
 
+import collections
+import functools
 import math
+import warnings
 from typing import Any
 
 import numpy as np
 
 from .. import _dtype
 from .._errstate import quiet  # noqa: F401  (re-exported for the ops)
-from .._tensor import Tensor, _wrap_dim
+from .._tensor import _SCALAR_TYPE, Tensor, _can_cast, _wrap_dim
+from ..autograd.grad_mode import GradMode
 
 wrap_dim = _wrap_dim
 
@@ -69,6 +73,14 @@ def _as(x: Any, is_tensor: bool, target: _dtype.dtype) -> Tensor:
     if not isinstance(x, (bool, int, float)):
         raise TypeError(f"unsupported operand type for a tensor op: {type(x).__name__}")
     return Tensor._make(np.asarray(x, dtype=target.np))
+
+
+def named(out: Tensor, node_name: str) -> Tensor:
+    """``out``, its graph node renamed to torch's name for this call (``SumBackward1`` for a sum
+    over ``dim``...).  Only for an ``out`` that the op just made (its node is fresh)."""
+    if out.grad_fn is not None:
+        out.grad_fn.node_name = node_name
+    return out
 
 
 def sum_terms(*terms: Tensor | None) -> Tensor | None:
@@ -133,7 +145,78 @@ def dims(dim: Any, ndim: int) -> tuple[int, ...]:
         return tuple(range(ndim))
     if isinstance(dim, (list, tuple)):
         axes = tuple(sorted(wrap_dim(d, ndim) for d in dim))
-        if len(set(axes)) != len(axes):
-            raise RuntimeError(f"dim {list(dim)} appears multiple times in the list of dims")
+        for a, b in zip(axes, axes[1:]):
+            if a == b:  # torch names the repeated dim, wrapped: (1, -1) of a 2-d input -> dim 1
+                raise RuntimeError(f"dim {a} appears multiple times in the list of dims")
         return axes if ndim else ()
     return (wrap_dim(dim, ndim),) if ndim else ()
+
+
+def return_type(name: str) -> type:
+    """The named tuple ``(values, indices)`` that ``torch.return_types.<name>`` is (what max(x, dim),
+    sort, topk... return), printed as torch prints it."""
+    base = collections.namedtuple(name, ["values", "indices"])
+
+    def __repr__(self: Any) -> str:
+        return (f"{_dtype.DISPLAY_NAME[0]}.return_types.{name}(\nvalues={self.values!r},\n"
+                f"indices={self.indices!r})")
+
+    return type(name, (base,), {"__slots__": (), "__repr__": __repr__, "__module__": __name__})
+
+
+def numpy_spellings(fn: Any) -> Any:
+    """Let the op ``fn`` also take numpy's ``axis=`` for ``dim=`` and ``keepdims=`` for ``keepdim=``,
+    as torch's argument parser does for its built-in ops (``x.sum(axis=0, keepdims=True)``).
+    Both spellings at once is the TypeError torch raises."""
+    name = fn.__name__
+
+    @functools.wraps(fn)
+    def op(*args: Any, **kwargs: Any) -> Any:
+        if "axis" in kwargs or "keepdims" in kwargs:
+            for alias, canonical in (("axis", "dim"), ("keepdims", "keepdim")):
+                if alias in kwargs:
+                    if canonical in kwargs:
+                        raise TypeError(f"{name}() got an unexpected keyword argument '{alias}'")
+                    kwargs[canonical] = kwargs.pop(alias)
+        return fn(*args, **kwargs)
+
+    return op
+
+
+# C++ type names torch prints in some dtype errors ("expected dtype float ... but got long int")
+C_TYPE = {"float16": "c10::Half", "float32": "float", "float64": "double", "uint8": "unsigned char",
+          "int8": "signed char", "int16": "short int", "int32": "int", "int64": "long int", "bool": "bool"}
+
+# torch's error when an op's out must have the result's very dtype (abs, floor, clamp_min, ...)
+OUT_SAME_DTYPE = "Found dtype {out} but expected {result}"
+
+
+def write_out(out: Tensor, result: Tensor, name: str, same_dtype: str | None = None) -> Tensor:
+    """torch's ``out=`` argument: store an op's ``result`` in the existing tensor ``out`` and return
+    ``out``.  torch's rules: out's dtype must be able to hold the result (no float into an integer
+    tensor), or for some ops be the result's very dtype (``same_dtype``: their error message, with
+    ``{out}``/``{result}`` for the dtypes, ``{out_c}``/``{result_c}`` in C++ words); an out of
+    another shape is resized (with a UserWarning unless it was empty); and no gradient can flow
+    into out, so it refuses when grad mode is on and an argument requires grad."""
+    if GradMode.enabled and (result._requires_grad or out._requires_grad):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
+    src, dst = result._array.dtype, out._array.dtype
+    if same_dtype is not None and src != dst:
+        raise RuntimeError(same_dtype.format(out=_SCALAR_TYPE[dst.name], result=_SCALAR_TYPE[src.name],
+                                             out_c=C_TYPE[dst.name], result_c=C_TYPE[src.name]))
+    if not _can_cast(src, dst):
+        raise RuntimeError(f"result type {_SCALAR_TYPE[src.name]} can't be cast to the desired output "
+                           f"type {_SCALAR_TYPE[dst.name]}")
+    shape = result._array.shape
+    if out._array.shape != shape:
+        if out._array.size:
+            warnings.warn(f"An output with one or more elements was resized since it had shape "
+                          f"{list(out._array.shape)}, which does not match the required output shape "
+                          f"{list(shape)}. This behavior is deprecated, and in a future PyTorch release "
+                          "outputs will not be resized unless they have zero elements. You can explicitly "
+                          "reuse an out tensor t by resizing it, inplace, to zero elements with "
+                          "t.resize_(0).", UserWarning, stacklevel=3)
+        out._array = np.empty(shape, dst)
+    out._write(result._array)
+    return out

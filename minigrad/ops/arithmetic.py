@@ -6,9 +6,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .._tensor import Tensor
+from .._tensor import _SCALAR_TYPE, Tensor
 from ..autograd.function import Function
-from ._util import operands, quiet, sum_terms
+from ._util import C_TYPE, OUT_SAME_DTYPE, named, operands, quiet, sum_terms, write_out
 from .shape import sum_to, sum_to_array
 
 
@@ -89,6 +89,7 @@ class MulBackward(Function):
     d/dgrad = gga b + ggb a,  d/da = grad ggb,  d/db = grad gga."""
 
     materialize_grads = False  # an output that gets no gradient contributes no term
+    node_name = "MulBackward0"  # torch's backward of mul is made of mul ops
 
     @staticmethod
     def forward(ctx, grad, a, b, needs):
@@ -123,6 +124,8 @@ class Div(_Binary):
 
 
 class Pow(_Binary):
+    node_name = "PowBackward1"  # torch: pow(Tensor, Tensor); pow(Scalar, Tensor) is PowBackward2
+
     @staticmethod
     def forward(ctx, a, b):
         if a._array.dtype.kind in "iu" and (b._array < 0).any():
@@ -149,6 +152,10 @@ class PowScalar(Function):
     """a ** p for a float tensor and a Python number p (torch's pow(Tensor, Scalar)).  Its backward
     is torch's pow_backward, grad * (p * a^(p-1)) (0 for p = 0): three ops (two for p = 2), where
     the formula for a tensor exponent needs masks for b = 0 and a log for d/db."""
+
+    node_name = "PowBackward0"
+
+    torch_inputs = (0,)  # torch's node has no input for the other, non-tensor arguments
 
     @staticmethod
     def forward(ctx, a, p):
@@ -191,6 +198,8 @@ class Minimum(Maximum):
 
 
 class Where(Function):
+    torch_inputs = (1, 2)  # torch's node: the condition is no input
+
     @staticmethod
     def forward(ctx, condition, a, b):
         ctx.condition = condition
@@ -209,6 +218,8 @@ class Where(Function):
 class Remainder(_Binary):
     """Python-style modulo (the sign of the divisor), as torch.remainder."""
 
+    node_name = "RemainderBackward1"  # torch: remainder(Tensor, Tensor); with a number, ...Backward0
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -223,15 +234,19 @@ class Remainder(_Binary):
 
 
 # ----- the public functions -------------------------------------------------------------------
-def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+def add(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:
     """input + alpha * other"""
+    if out is not None:  # computed as usual, then stored in out
+        return write_out(out, add(input, other, alpha=alpha), "add")
     if alpha != 1:
         other = mul(other, alpha)
     return Add.run(*operands(input, other))
 
 
-def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+def sub(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:
     """input - alpha * other"""
+    if out is not None:  # computed as usual, then stored in out
+        return write_out(out, sub(input, other, alpha=alpha), "sub")
     a, b = operands(input, other)
     if a._array.dtype.kind == "b":
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
@@ -244,15 +259,19 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
 subtract = sub
 
 
-def mul(input: Any, other: Any) -> Tensor:
+def mul(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
+    if out is not None:  # computed as usual, then stored in out
+        return write_out(out, mul(input, other), "mul")
     return Mul.run(*operands(input, other))
 
 
 multiply = mul
 
 
-def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Tensor | None = None) -> Tensor:
     """True division (integers give floats); ``rounding_mode='trunc'|'floor'`` rounds it."""
+    if out is not None:  # computed as usual, then stored in out
+        return write_out(out, div(input, other, rounding_mode=rounding_mode), "div")
     if rounding_mode is None:
         return Div.run(*operands(input, other, float_result=True))
     if rounding_mode == "floor":
@@ -271,8 +290,10 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
 divide = true_divide = div
 
 
-def floor_divide(input: Any, other: Any) -> Tensor:
+def floor_divide(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
     """Rounded-down division.  Not differentiable (its derivative is zero almost everywhere)."""
+    if out is not None:  # computed as usual, then stored in out
+        return write_out(out, floor_divide(input, other), "floor_divide")
     a, b = operands(input, other)
     if a._array.dtype.kind != "f" and (b._array == 0).any():
         raise RuntimeError("ZeroDivisionError")
@@ -280,30 +301,52 @@ def floor_divide(input: Any, other: Any) -> Tensor:
         return Tensor._make(np.floor_divide(a._array, b._array))
 
 
-def remainder(input: Any, other: Any) -> Tensor:
+def remainder(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
+    if out is not None:  # computed as usual, then stored in out
+        return write_out(out, remainder(input, other), "remainder")
     a, b = operands(input, other)
     if a._array.dtype.kind != "f" and (b._array == 0).any():
         raise RuntimeError("ZeroDivisionError")
-    return Remainder.run(a, b)
+    out = Remainder.run(a, b)
+    return out if isinstance(other, Tensor) else named(out, "RemainderBackward0")
 
 
-def pow(input: Any, exponent: Any) -> Tensor:
+def pow(input: Any, exponent: Any, *, out: Tensor | None = None) -> Tensor:
+    if out is not None:  # computed as usual, then stored in out
+        return write_out(out, pow(input, exponent), "pow")
     if (isinstance(input, Tensor) and type(exponent) in (int, float)
             and input._array.dtype.kind == "f"):  # the result keeps the tensor's dtype
         return PowScalar.apply(input, exponent)
-    return Pow.run(*operands(input, exponent))
+    out = Pow.run(*operands(input, exponent))
+    return out if isinstance(input, Tensor) else named(out, "PowBackward2")
 
 
-def maximum(input: Tensor, other: Tensor) -> Tensor:
+def maximum(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    if out is not None:  # computed as usual, then stored in out
+        return write_out(out, maximum(input, other), "maximum")
     return Maximum.run(*operands(input, other))
 
 
-def minimum(input: Tensor, other: Tensor) -> Tensor:
+def minimum(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    if out is not None:  # computed as usual, then stored in out
+        return write_out(out, minimum(input, other), "minimum")
     return Minimum.run(*operands(input, other))
 
 
-def where(condition: Tensor, input: Any, other: Any) -> Tensor:
-    """Elementwise ``input if condition else other`` (all three broadcast)."""
+def where(condition: Tensor, input: Any = None, other: Any = None, *, out: Tensor | None = None) -> Any:
+    """Elementwise ``input if condition else other`` (all three broadcast).  ``where(condition)``
+    alone is ``nonzero(condition, as_tuple=True)``: the indices where it holds."""
+    if input is None and other is None and out is None:
+        from .indexing import nonzero
+        return nonzero(condition, as_tuple=True)
+    if input is None or other is None:
+        raise TypeError("where() received an invalid combination of arguments - got "
+                        f"({', '.join(type(a).__name__ for a in (condition, input, other) if a is not None)})"
+                        ", but expected one of: (Tensor condition), (Tensor condition, Tensor input, "
+                        "Tensor other)")
+    if out is not None:  # computed as usual, then stored in out
+        return write_out(out, where(condition, input, other), "where",
+                         "Expected out type to be {result} but got {out}")
     if not isinstance(condition, Tensor) or condition._array.dtype.kind != "b":
         raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with "
                            f"dtype {getattr(condition, 'dtype', type(condition).__name__)}")
@@ -312,35 +355,36 @@ def where(condition: Tensor, input: Any, other: Any) -> Tensor:
 
 
 # ----- comparisons and logic: boolean results, no gradient ------------------------------------
-def _compare(fn: Callable, input: Any, other: Any) -> Tensor:
+def _compare(fn: Callable, input: Any, other: Any, out: Tensor | None = None) -> Tensor:
     a, b = operands(input, other)
     _check_broadcast(a, b)
     with quiet():
-        return Tensor._make(fn(a._array, b._array))
+        result = Tensor._make(fn(a._array, b._array))
+    return result if out is None else write_out(out, result, fn.__name__)
 
 
-def eq(input: Any, other: Any) -> Tensor:
-    return _compare(np.equal, input, other)
+def eq(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
+    return _compare(np.equal, input, other, out)
 
 
-def ne(input: Any, other: Any) -> Tensor:
-    return _compare(np.not_equal, input, other)
+def ne(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
+    return _compare(np.not_equal, input, other, out)
 
 
-def lt(input: Any, other: Any) -> Tensor:
-    return _compare(np.less, input, other)
+def lt(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
+    return _compare(np.less, input, other, out)
 
 
-def le(input: Any, other: Any) -> Tensor:
-    return _compare(np.less_equal, input, other)
+def le(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
+    return _compare(np.less_equal, input, other, out)
 
 
-def gt(input: Any, other: Any) -> Tensor:
-    return _compare(np.greater, input, other)
+def gt(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
+    return _compare(np.greater, input, other, out)
 
 
-def ge(input: Any, other: Any) -> Tensor:
-    return _compare(np.greater_equal, input, other)
+def ge(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
+    return _compare(np.greater_equal, input, other, out)
 
 
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
@@ -368,3 +412,246 @@ def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e
 def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
             equal_nan: bool = False) -> Tensor:
     return Tensor._make(np.isclose(input._array, other._array, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+# ----- more binary math functions: atan2, hypot, lerp, clamp_min/clamp_max, logical_and/or/xor -----
+class Atan2(_Binary):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.arctan2(a._array, b._array)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        # d atan2(a, b) = (b da - a db) / (a^2 + b^2); torch defines it as 0 where a^2 + b^2 == 0
+        denom = a * a + b * b
+        recip = where(denom == 0, 0.0, denom.reciprocal())
+        return (sum_to(grad * b * recip, a.shape) if na else None,
+                sum_to(grad * -a * recip, b.shape) if nb else None)
+
+
+class Hypot(_Binary):
+    @staticmethod
+    def forward(ctx, a, b):
+        out = Tensor._make(np.hypot(a._array, b._array))
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, out = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        # d sqrt(a^2 + b^2) = (a da + b db) / out: 0/0 = nan at a = b = 0, as in torch
+        return (sum_to(grad * a / out, a.shape) if na else None,
+                sum_to(grad * b / out, b.shape) if nb else None)
+
+
+def _lerp_array(s: np.ndarray, e: np.ndarray, w: Any) -> np.ndarray:
+    """torch's lerp formula: from the nearer end, so weight 0 gives start and 1 gives end exactly."""
+    small = np.abs(w) < 0.5
+    return np.where(small, s + w * (e - s), e - (e - s) * (1 - w))
+
+
+class Lerp(Function):
+    """start + weight * (end - start) for a number ``weight``."""
+
+    @staticmethod
+    def forward(ctx, start, end, weight):
+        ctx.weight, ctx.shapes = weight, (start._array.shape, end._array.shape)
+        s = start._array
+        return _lerp_array(s, end._array, s.dtype.type(weight)).astype(s.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (ss, se), w = ctx.shapes, ctx.weight
+        ns, ne, _ = ctx.needs_input_grad
+        return (sum_to(grad * (1 - w), ss) if ns else None, sum_to(grad * w, se) if ne else None, None)
+
+
+class LerpTensor(Function):
+    """start + weight * (end - start) for a tensor ``weight`` (torch's lerp.Tensor)."""
+
+    node_name = "LerpBackward1"
+
+    @staticmethod
+    def forward(ctx, start, end, weight):
+        ctx.save_for_backward(start, end, weight)
+        return _lerp_array(start._array, end._array, weight._array)
+
+    @staticmethod
+    def backward(ctx, grad):
+        start, end, weight = ctx.saved_tensors
+        ns, ne, nw = ctx.needs_input_grad
+        return (sum_to(grad * (1 - weight), start.shape) if ns else None,
+                sum_to(grad * weight, end.shape) if ne else None,
+                sum_to(grad * (end - start), weight.shape) if nw else None)
+
+
+class ClampMin(Function):
+    """max(x, bound) for a number ``bound``; the gradient passes where x >= bound (ties included)."""
+
+    @staticmethod
+    def forward(ctx, x, bound):
+        ctx.save_for_backward(x)
+        ctx.bound = bound
+        return np.maximum(x._array, bound)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return where(x >= ctx.bound, grad, 0.0), None
+
+
+class ClampMax(Function):
+    """min(x, bound) for a number ``bound``; the gradient passes where x <= bound (ties included)."""
+
+    @staticmethod
+    def forward(ctx, x, bound):
+        ctx.save_for_backward(x)
+        ctx.bound = bound
+        return np.minimum(x._array, bound)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return where(x <= ctx.bound, grad, 0.0), None
+
+
+class ClampMinTensor(_Binary):
+    """max(x, bound) for a tensor ``bound``: unlike maximum(), a tie sends the whole gradient to x."""
+
+    node_name = "ClampMinBackward1"
+
+    @staticmethod
+    def forward(ctx, x, bound):
+        ctx.save_for_backward(x, bound)
+        return np.maximum(x._array, bound._array)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, bound = ctx.saved_tensors
+        nx, nb = ctx.needs_input_grad
+        return (sum_to(where(x >= bound, grad, 0.0), x.shape) if nx else None,
+                sum_to(where(x < bound, grad, 0.0), bound.shape) if nb else None)
+
+
+class ClampMaxTensor(_Binary):
+    """min(x, bound) for a tensor ``bound``: a tie sends the whole gradient to x."""
+
+    node_name = "ClampMaxBackward1"
+
+    @staticmethod
+    def forward(ctx, x, bound):
+        ctx.save_for_backward(x, bound)
+        return np.minimum(x._array, bound._array)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, bound = ctx.saved_tensors
+        nx, nb = ctx.needs_input_grad
+        return (sum_to(where(x <= bound, grad, 0.0), x.shape) if nx else None,
+                sum_to(where(x > bound, grad, 0.0), bound.shape) if nb else None)
+
+
+def _require_tensors(name: str, **args: Any) -> None:
+    """torch's TypeError for a number where only a tensor is accepted (atan2, hypot, logical_and...)."""
+    for position, (arg, value) in enumerate(args.items(), 1):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be Tensor, not "
+                            f"{type(value).__name__}")
+
+
+def atan2(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """The angle of the point (other, input): atan(input / other) in the right quadrant."""
+    _require_tensors("atan2", input=input, other=other)
+    result = Atan2.run(*operands(input, other, float_result=True))
+    return result if out is None else write_out(out, result, "atan2")
+
+
+arctan2 = atan2
+
+
+def hypot(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """sqrt(input^2 + other^2), without overflow in the squares.  Floating-point tensors only."""
+    _require_tensors("hypot", input=input, other=other)
+    a, b = operands(input, other)
+    if a._array.dtype.kind != "f":
+        raise NotImplementedError(f"\"hypot_cpu\" not implemented for '{_SCALAR_TYPE[a._array.dtype.name]}'")
+    result = Hypot.run(a, b)
+    return result if out is None else write_out(out, result, "hypot")
+
+
+def lerp(input: Tensor, end: Tensor, weight: Any, *, out: Tensor | None = None) -> Tensor:
+    """Linear interpolation ``input + weight * (end - input)``; ``weight`` is a number or a tensor.
+    ``input`` and ``end`` (and a weight tensor with dims) must share one dtype: no promotion."""
+    _require_tensors("lerp", input=input, end=end)
+    dt = input._array.dtype
+    weight_has_dims = isinstance(weight, Tensor) and weight.ndim > 0
+    for name, t in (("end", end), ("weight", weight if weight_has_dims else None)):
+        if t is not None and t._array.dtype != dt:
+            raise RuntimeError(f"expected dtype {C_TYPE[dt.name]} for `{name}` but got dtype "
+                               f"{C_TYPE[t._array.dtype.name]}")
+    if dt.kind != "f":
+        kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_SCALAR_TYPE[dt.name]}'")
+    _check_broadcast(input, end)  # torch's error for shapes that don't broadcast
+    if isinstance(weight, Tensor):
+        if weight._array.dtype != dt:  # a 0-d weight of another dtype is converted (as torch)
+            weight = weight.to(input.dtype)
+        both = np.broadcast_to(input._array, np.broadcast_shapes(input.shape, end.shape))
+        _check_broadcast(Tensor._make(both), weight)  # (a view: start and end broadcast together)
+        result = LerpTensor.apply(input, end, weight)
+        return result if out is None else write_out(out, result, "lerp", OUT_SAME_DTYPE)
+    result = Lerp.apply(input, end, weight)
+    return result if out is None else write_out(out, result, "lerp")
+
+
+def _clamp_bound(cls: type, cls_tensor: type, name: str, input: Tensor, bound: Any,
+                 out: Tensor | None) -> Tensor:
+    """clamp_min/clamp_max: a number bound (ClampMin/ClampMax) or a tensor bound (...Tensor)."""
+    if bound is None:
+        raise TypeError(f"{name}() received an invalid combination of arguments - got (Tensor, NoneType), "
+                        "but expected one of: (Tensor input, Tensor min, *, Tensor out), "
+                        "(Tensor input, Number min, *, Tensor out)")
+    x, b = operands(input, bound)  # both in the result dtype (an integer tensor and 0.5: float)
+    if isinstance(bound, Tensor):
+        result = cls_tensor.run(x, b)
+        return result if out is None else write_out(out, result, name)
+    if x._array.dtype.kind == "b":  # a bool tensor and a bool bound: torch has no such kernel
+        raise NotImplementedError(f"\"{name}_scalar_cpu\" not implemented for 'Bool'")
+    result = cls.apply(x, b._array)
+    return result if out is None else write_out(out, result, name, OUT_SAME_DTYPE)
+
+
+def clamp_min(input: Tensor, min: Any, *, out: Tensor | None = None) -> Tensor:
+    """max(input, min) elementwise; ``min`` is a number or a tensor that broadcasts."""
+    return _clamp_bound(ClampMin, ClampMinTensor, "clamp_min", input, min, out)
+
+
+def clamp_max(input: Tensor, max: Any, *, out: Tensor | None = None) -> Tensor:
+    """min(input, max) elementwise; ``max`` is a number or a tensor that broadcasts."""
+    return _clamp_bound(ClampMax, ClampMaxTensor, "clamp_max", input, max, out)
+
+
+def _logical(fn: Callable, name: str, input: Tensor, other: Tensor, out: Tensor | None) -> Tensor:
+    _require_tensors(name, input=input, other=other)
+    _check_broadcast(input, other)
+    result = Tensor._make(fn(input._array, other._array))  # nonzero (nan included) is True
+    return result if out is None else write_out(out, result, name)
+
+
+def logical_and(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """Elementwise ``input != 0 and other != 0`` (any dtypes), as a bool tensor."""
+    return _logical(np.logical_and, "logical_and", input, other, out)
+
+
+def logical_or(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """Elementwise ``input != 0 or other != 0`` (any dtypes), as a bool tensor."""
+    return _logical(np.logical_or, "logical_or", input, other, out)
+
+
+def logical_xor(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """Elementwise ``(input != 0) != (other != 0)`` (any dtypes), as a bool tensor."""
+    return _logical(np.logical_xor, "logical_xor", input, other, out)

@@ -6,27 +6,74 @@ other's backward, which is what makes second-order gradients work here too.
 """
 from __future__ import annotations
 
+import re
+import sys
+import warnings
 from typing import Any
 
 import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import Function
-from ._util import to_tensor, wrap_dim
+from ._util import named, to_tensor, wrap_dim
 from .shape import _as_view, sum_to
 
 
+def user_stacklevel() -> int:
+    """The ``stacklevel`` that makes a warning point at the first caller outside minigrad (the
+    user's line, as torch's warnings do), however deep inside minigrad it is raised."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("minigrad."):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+_SEQUENCE_AS_TUPLE_WARNING = (
+    "Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed in "
+    "pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will be interpreted as "
+    "tensor index, x[torch.tensor(seq)], which will result either in an error or a different result")
+
+
+def _parts(key: Any) -> tuple:
+    """The key as a tuple of per-dim indices.  A list or range is one index (``x[[0, 2]]``), except
+    that torch, following old numpy, reads a short one holding a sequence, tensor, slice, None or
+    Ellipsis as the tuple it spells (``x[[[0, 1], [2, 2]]]`` is ``x[[0, 1], [2, 2]]``), with a
+    deprecation warning."""
+    if isinstance(key, tuple):
+        return key
+    if isinstance(key, (list, range)) and len(key) < 32 and any(
+            isinstance(k, (Tensor, np.ndarray, list, tuple, range, slice)) or k is None or k is Ellipsis
+            for k in key):
+        warnings.warn(_SEQUENCE_AS_TUPLE_WARNING, UserWarning, stacklevel=user_stacklevel())
+        return tuple(key)
+    return (key,)
+
+
+def _sequence_index(seq: list | tuple | range) -> np.ndarray:
+    """A list, tuple or range used as one index, as the index tensor torch makes of it: bool if
+    every element is a bool (a mask), else int64 (floats truncated toward zero, as torch does)."""
+    try:
+        a = np.asarray(seq)
+    except ValueError:  # ragged nested lists
+        raise ValueError("expected sequence of length "
+                         f"{len(seq[0])} at dim 1 (got {len(seq[1])})") from None
+    if a.ndim > 1 and any(isinstance(k, Tensor) and k._array.size != 1 for k in seq):
+        raise TypeError("only integer tensors of a single element can be converted to an index")
+    if a.dtype.kind in "bi":
+        return a
+    if a.size == 0 or a.dtype.kind in "uf":
+        return a.astype(np.int64)
+    raise TypeError(f"new(): invalid data type '{type(np.ravel(a)[0].item()).__name__}'")
+
+
 def _key(key: Any) -> tuple[tuple, bool]:
-    """The key with tensors and lists as numpy index arrays; and whether it is 'advanced'."""
-    parts = key if isinstance(key, tuple) else (key,)
+    """The key with tensors, lists and ranges as numpy index arrays; and whether it is 'advanced'."""
     out, advanced = [], False
-    for k in parts:
+    for k in _parts(key):
         if isinstance(k, Tensor):
             k = k._array
-        elif isinstance(k, list):
-            k = np.asarray(k)
-            if k.size == 0:
-                k = k.astype(np.int64)
+        elif isinstance(k, (list, tuple, range)):
+            k = _sequence_index(k)
         if isinstance(k, np.ndarray):
             if k.dtype.kind not in "iub":
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
@@ -45,12 +92,17 @@ def _numpy_index(fn: Any) -> Any:
     try:
         return fn()
     except IndexError as e:
+        too_many = re.match(r"too many indices for array: array is (\d+)-dimensional", str(e))
+        if too_many:
+            raise IndexError(f"too many indices for tensor of dimension {too_many[1]}") from None
         raise IndexError(str(e).replace("axis", "dimension")) from None
     except ValueError as e:  # e.g. a shape mismatch in x[key] = v
         raise RuntimeError(str(e)) from None
 
 
 class Index(Function):
+    torch_inputs = (0,)  # torch's node has no input for the other, non-tensor arguments
+
     @staticmethod
     def forward(ctx, x, key, advanced):
         if not advanced and not any(k is Ellipsis for k in key):
@@ -62,9 +114,29 @@ class Index(Function):
     def backward(ctx, grad):
         return IndexAdd.apply(grad, ctx.in_shape, ctx.key, ctx.advanced), None, None
 
+    def name(self) -> str:
+        """torch's node: ``IndexBackward0`` for an advanced index, else the node of the last
+        basic step torch takes (``x[0]`` selects, ``x[1:]`` slices, ``x[None]`` unsqueezes)."""
+        if self.node_name is not None or self.advanced:
+            return self.node_name or "IndexBackward0"
+        return _basic_index_name(self.key)
+
+
+def _basic_index_name(key: tuple) -> str:
+    """torch indexes dim by dim, one node per step, skipping ``:`` (``x[:, :]`` is an alias of x;
+    ``x[:]``, a lone slice, is named by ``index``); the last step names the node."""
+    steps = [p for p in key if p is not Ellipsis and p != slice(None)]
+    if not steps:
+        return "AliasBackward0"
+    last = steps[-1]
+    return "UnsqueezeBackward0" if last is None else "SliceBackward0" if isinstance(last, slice) else \
+        "SelectBackward0"
+
 
 class IndexAdd(Function):
     """zeros(shape) with ``grad`` added at ``key``: the backward of Index (and vice versa)."""
+
+    torch_inputs = (0,)
 
     @staticmethod
     def forward(ctx, grad, shape, key, advanced):
@@ -80,9 +152,20 @@ class IndexAdd(Function):
     def backward(ctx, grad):
         return Index.apply(grad, ctx.key, ctx.advanced), None, None, None
 
+    def name(self) -> str:
+        """torch's node for the backward of the index step it undoes (``SelectBackwardBackward0``)."""
+        if self.advanced:
+            return "IndexPutImplBackward0"
+        step = _basic_index_name(self.key)
+        if step == "UnsqueezeBackward0":  # unsqueeze's backward is a squeeze, an op of its own
+            return "SqueezeBackward1"
+        return step.replace("Backward0", "BackwardBackward0")
+
 
 class IndexPut(Function):
     """``x[key] = value`` out of place: the backward of the overwritten elements is zero."""
+
+    torch_inputs = (0, 1)  # the tensor inputs
 
     @staticmethod
     def forward(ctx, x, value, key):
@@ -104,6 +187,8 @@ class IndexPut(Function):
 
 
 class Gather(Function):
+    torch_inputs = (0,)  # torch's node has no input for the other, non-tensor arguments
+
     @staticmethod
     def forward(ctx, x, dim, index):
         ctx.in_shape, ctx.dim, ctx.index = x._array.shape, dim, index
@@ -142,11 +227,46 @@ def index(input: Tensor, key: Any) -> Tensor:
     if input._array.ndim == 0 and not advanced and any(isinstance(p, (int, np.integer)) for p in k):
         raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
                          "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+    if advanced:
+        _check_masks(k, input._array.shape)
     split = _torch_order(k) if advanced else None
     if split is not None:
         return index(index(input, split[0]), split[1])
     out = Index.apply(input, k, advanced)
+    if isinstance(key, slice):  # torch slices for a lone slice, even a whole one (x[:])
+        named(out, "SliceBackward0")
     return out if advanced else _as_view(out, input, lambda t: index(t, k))
+
+
+def _check_masks(key: tuple, shape: tuple) -> None:
+    """Each boolean mask in ``key`` must have the shape of the dims it covers, in the tensor as the
+    indices before it have shaped it (torch's message names both shapes; numpy's would not)."""
+    if not any(isinstance(p, np.ndarray) and p.dtype.kind == "b" for p in key):
+        return
+    specified = sum(p.ndim if isinstance(p, np.ndarray) and p.dtype.kind == "b" else 1 for p in key
+                    if not (p is None or p is Ellipsis or isinstance(p, (bool, np.bool_))))
+    if specified > len(shape):
+        return  # numpy's 'too many indices', in torch's words (_numpy_index)
+    result, dim = list(shape), 0
+    for p in key:
+        if p is None or isinstance(p, (bool, np.bool_)):
+            result.insert(dim, 1)
+            dim += 1
+        elif p is Ellipsis:
+            dim += len(shape) - specified
+        elif _is_int(p):
+            result.pop(dim)
+        elif isinstance(p, slice):
+            result[dim] = len(range(*p.indices(result[dim])))
+            dim += 1
+        elif p.dtype.kind == "b":
+            for j, m in enumerate(p.shape):
+                if result[dim + j] != m:
+                    raise IndexError(f"The shape of the mask {list(p.shape)} at index {j} does not match "
+                                     f"the shape of the indexed tensor {result} at index {dim + j}")
+            dim += p.ndim
+        else:
+            dim += 1
 
 
 def _is_int(p: Any) -> bool:
@@ -183,7 +303,9 @@ def _ints_first(key: tuple) -> tuple[tuple, tuple]:
 
 def index_put(input: Tensor, key: Any, value: Any) -> Tensor:
     """A copy of ``input`` with ``input[key] = value`` (what ``__setitem__`` records)."""
-    k, _ = _key(key)
+    k, advanced = _key(key)
+    if advanced:
+        _check_masks(k, input._array.shape)
     if isinstance(value, Tensor):
         if value._array.dtype != input._array.dtype and value._array.ndim:
             raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
@@ -199,7 +321,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     d = wrap_dim(dim, input.ndim)
-    return input[(slice(None),) * d + (index.reshape(-1),)]
+    return named(input[(slice(None),) * d + (index.reshape(-1),)], "IndexSelectBackward0")
 
 
 def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
@@ -226,7 +348,7 @@ def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """``input`` plus ``src`` added at ``index`` along ``dim``."""
     d = wrap_dim(dim, input.ndim)
-    return input + ScatterAdd.apply(src, d, index, input._array.shape)
+    return named(input + ScatterAdd.apply(src, d, index, input._array.shape), "ScatterAddBackward0")
 
 
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
@@ -241,6 +363,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     if not fits:
         raise RuntimeError(f"The size of the mask {list(mask.shape)} must be broadcastable to the "
                            f"input's size {list(input.shape)}")
+    node_name = "MaskedFillBackward1" if isinstance(value, Tensor) else "MaskedFillBackward0"
     if isinstance(value, Tensor):
         if value.ndim:
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
@@ -249,4 +372,89 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     else:
         value = to_tensor(np.asarray(value, dtype=input._array.dtype))
     from .arithmetic import where
-    return where(mask, value, input)
+    return named(where(mask, value, input), node_name)
+
+
+# ----- selecting by condition ------------------------------------------------------------------
+class MaskedSelect(Function):
+    """The elements of ``x`` where ``mask`` (of x's shape) is True, as a vector.  Backward: each
+    gradient goes back to its element's place, zeros elsewhere (``MaskedScatter``)."""
+
+    torch_inputs = (0,)  # torch's node has no input for the mask
+
+    @staticmethod
+    def forward(ctx, x, mask):
+        ctx.mask = mask
+        return x._array[mask._array]
+
+    @staticmethod
+    def backward(ctx, grad):
+        return MaskedScatter.apply(grad, ctx.mask), None
+
+
+class MaskedScatter(Function):
+    """zeros of ``mask``'s shape with ``values`` written, in order, where ``mask`` is True: the
+    backward of MaskedSelect (and vice versa)."""
+
+    torch_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, values, mask):
+        ctx.mask = mask
+        out = np.zeros(mask._array.shape, dtype=values._array.dtype)
+        out[mask._array] = values._array
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return MaskedSelect.apply(grad, ctx.mask), None
+
+
+def masked_select(input: Tensor, mask: Tensor) -> Tensor:
+    """The elements of ``input`` where ``mask`` is True, as a 1-D tensor (the two broadcast)."""
+    if not isinstance(mask, Tensor) or mask._array.dtype.kind != "b":
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    from .shape import broadcast_tensors
+    input, mask = broadcast_tensors(input, mask)
+    return MaskedSelect.apply(input, mask)
+
+
+def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
+    """The indices of the nonzero elements: one row per element (an (n, ndim) int64 tensor), or
+    with ``as_tuple`` one index tensor per dim (a 0-d input counts as 1-d then)."""
+    a = input._array
+    if as_tuple:
+        return tuple(Tensor._make(i) for i in np.nonzero(np.atleast_1d(a)))
+    return Tensor._make(np.argwhere(a).astype(np.int64))
+
+
+def argwhere(input: Tensor) -> Tensor:
+    """``nonzero(input)``: the indices of the nonzero elements, one row each."""
+    return nonzero(input)
+
+
+def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:
+    """``input``'s values at ``indices`` along ``dim`` (the two broadcast in the other dims), or at
+    flat ``indices`` of the flattened input when dim is None."""
+    if indices._array.dtype != np.int64:
+        raise RuntimeError("torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{_SCALAR_TYPE.get(indices._array.dtype.name, indices._array.dtype.name)}")
+    if dim is None:
+        return gather(input.reshape(-1), 0, indices.reshape(-1))
+    if input._array.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    if input._array.ndim != indices._array.ndim:
+        raise RuntimeError("torch.take_along_dim(): input and indices should have the same number of "
+                           f"dimensions, but got {input._array.ndim} dimensions for input, and "
+                           f"{indices._array.ndim} dimensions for indices")
+    d = wrap_dim(dim, input._array.ndim)
+    shape = list(np.broadcast_shapes(*[tuple(1 if i == d else n for i, n in enumerate(t._array.shape))
+                                      for t in (input, indices)]))
+    input = input.expand(shape[:d] + [input._array.shape[d]] + shape[d + 1:])
+    indices = indices.expand(shape[:d] + [indices._array.shape[d]] + shape[d + 1:])
+    return gather(input, d, indices)
+
+
+# torch's names for dtypes in its kernel errors ("... should be Long but got Int")
+_SCALAR_TYPE = {"float16": "Half", "float32": "Float", "float64": "Double", "uint8": "Byte", "int8": "Char",
+                "int16": "Short", "int32": "Int", "int64": "Long", "bool": "Bool"}

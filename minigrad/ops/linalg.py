@@ -5,8 +5,15 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import Function
-from ._util import operands
+from ._util import named, operands, write_out
 from .shape import sum_to_array
+
+
+# torch's errors for an out= of another dtype than the product's, one per kernel
+_MM_OUT = "Expected out tensor to have dtype {result_c}, but got {out_c} instead"
+# (batched matrix @ vector runs as one matrix-vector product)
+_MV_OUT = "addmv input tensors must have the same dtype, but got {out}, {result}, and {result}"
+_DOT_OUT = "result dtype {out} does not match input dtype {result}"
 
 
 def _shape_str(shape: tuple) -> str:
@@ -47,7 +54,22 @@ class MatMul(Function):
             _check(a._array, b._array)
             raise
         ctx.save_for_backward(a, b)
+        ctx.layout = a._array.ndim, b._array.ndim, a._requires_grad  # for name() only
         return out
+
+    # torch's matmul dispatches on the dims: dot, mv, mm, or mm/bmm on reshaped operands, the last
+    # reshape naming the node (a matrix times a batch, with a needing grad, ends in a clone)
+    _NAMES = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (1, 2): "SqueezeBackward4",
+              (2, 2): "MmBackward0"}
+
+    def name(self) -> str:
+        if self.node_name is not None:
+            return self.node_name
+        na, nb, a_grad = self.layout
+        name = self._NAMES.get((na, nb))
+        if name is None:
+            name = "CloneBackward0" if na == 2 and a_grad else "UnsafeViewBackward0"
+        return name
 
     @staticmethod
     def backward(ctx, grad):
@@ -119,37 +141,49 @@ class MatMulPair(Function):
         return (*g1, *g2)
 
 
-def matmul(input: Tensor, other: Tensor) -> Tensor:
+def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Matrix product with numpy/torch semantics: 1-D vectors, 2-D matrices, batched broadcasting."""
+    if out is not None:  # computed as usual, then stored in out (of the very same dtype)
+        a, b = input.ndim, other.ndim  # torch words the error as the product it runs
+        message = _DOT_OUT if a == b == 1 else _MV_OUT if a > 2 and b == 1 else _MM_OUT
+        return write_out(out, matmul(input, other), "matmul", message)
     a, b = operands(input, other)
     if a._array.dtype.kind == "b":
         raise RuntimeError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
     return MatMul.apply(a, b)
 
 
-def mm(input: Tensor, mat2: Tensor) -> Tensor:
+def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
+    if out is not None:  # computed as usual, then stored in out (of the very same dtype)
+        return write_out(out, mm(input, mat2), "mm", _MM_OUT)
     if input.ndim != 2 or mat2.ndim != 2:
         raise RuntimeError(f"{'self' if input.ndim != 2 else 'mat2'} must be a matrix")
     return matmul(input, mat2)
 
 
-def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
+    if out is not None:  # computed as usual, then stored in out (of the very same dtype)
+        return write_out(out, bmm(input, mat2), "bmm", _MM_OUT)
     if input.ndim != 3 or mat2.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor" if input.ndim != 3 else "batch2 must be a 3D tensor")
     if input.shape[0] != mat2.shape[0]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{input.shape[0]}, {input.shape[2]}] but got: "
                            f"[{mat2.shape[0]}, {mat2.shape[1]}].")
-    return matmul(input, mat2)
+    return named(matmul(input, mat2), "BmmBackward0")
 
 
-def mv(input: Tensor, vec: Tensor) -> Tensor:
+def mv(input: Tensor, vec: Tensor, *, out: Tensor | None = None) -> Tensor:
+    if out is not None:  # computed as usual, then stored in out (of the very same dtype)
+        return write_out(out, mv(input, vec), "mv", _MM_OUT)
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {vec.ndim}")
     return matmul(input, vec)
 
 
-def dot(input: Tensor, tensor: Tensor) -> Tensor:
+def dot(input: Tensor, tensor: Tensor, *, out: Tensor | None = None) -> Tensor:
+    if out is not None:  # computed as usual, then stored in out (of the very same dtype)
+        return write_out(out, dot(input, tensor), "dot", _DOT_OUT)
     if input.ndim != 1 or tensor.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D tensors")
     if input.dtype is not tensor.dtype:

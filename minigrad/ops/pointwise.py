@@ -1,6 +1,7 @@
 """Elementwise unary ops: y = f(x), so dL/dx = dL/dy * f'(x)."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -9,7 +10,7 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
 from .arithmetic import maximum, minimum, where
-from ._util import float_input, zero_where
+from ._util import OUT_SAME_DTYPE, float_input, named, write_out, zero_where
 
 
 class Neg(Function):
@@ -48,6 +49,8 @@ class Log(Function):
 
 
 class Log1p(Function):
+    node_name = "Log1PBackward0"
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -215,6 +218,8 @@ class ReluBackward(Function):
     lets the gradient through.  Linear in ``grad``, so its own backward is the same selection,
     and nothing flows to y (the mask is piecewise constant)."""
 
+    node_name = "ThresholdBackwardBackward0"  # the node of torch's threshold_backward
+
     @staticmethod
     def forward(ctx, grad, y):
         ctx.save_for_backward(y)
@@ -228,6 +233,10 @@ class ReluBackward(Function):
 
 class Clamp(Function):
     """Limit to [min, max]; the gradient passes where the input was inside (bounds included)."""
+
+    node_name = "ClampBackward1"  # torch: clamp with number bounds (ClampBackward0: tensor bounds)
+
+    torch_inputs = (0,)  # torch's node has no input for the other, non-tensor arguments
 
     @staticmethod
     def forward(ctx, x, lo, hi):
@@ -262,8 +271,11 @@ class Sign(Function):
 class Rounding(Function):
     """floor/ceil/round/trunc: piecewise constant, so the gradient is zero."""
 
+    torch_inputs = (0,)  # torch's node has no input for the other, non-tensor arguments
+
     @staticmethod
     def forward(ctx, x, fn):
+        ctx.node_name = fn.__name__.capitalize() + "Backward0"  # FloorBackward0, CeilBackward0, ...
         return fn(x._array)
 
     @staticmethod
@@ -273,6 +285,10 @@ class Rounding(Function):
 
 class Cast(Function):
     """``x.to(dtype)``: the gradient is cast back to the input's dtype."""
+
+    node_name = "ToCopyBackward0"
+
+    torch_inputs = (0,)  # torch's node has no input for the other, non-tensor arguments
 
     @staticmethod
     def forward(ctx, x, dtype):
@@ -295,62 +311,73 @@ class Clone(Function):
 
 
 # ----- the public functions -------------------------------------------------------------------
-def neg(input: Tensor) -> Tensor:
+def neg(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     if input._array.dtype.kind == "b":
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
                            "If you are trying to invert a mask, use the `~` or `logical_not()` "
                            "operator instead.")
-    return Neg.apply(input)
+    result = Neg.apply(input)
+    return result if out is None else write_out(out, result, "neg", OUT_SAME_DTYPE)
 
 
 negative = neg
 
 
-def exp(input: Tensor) -> Tensor:
-    return Exp.apply(float_input(input))
+def exp(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    result = Exp.apply(float_input(input))
+    return result if out is None else write_out(out, result, "exp")
 
 
-def log(input: Tensor) -> Tensor:
-    return Log.apply(float_input(input))
+def log(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    result = Log.apply(float_input(input))
+    return result if out is None else write_out(out, result, "log")
 
 
-def log1p(input: Tensor) -> Tensor:
-    return Log1p.apply(float_input(input))
+def log1p(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    result = Log1p.apply(float_input(input))
+    return result if out is None else write_out(out, result, "log1p")
 
 
-def sqrt(input: Tensor) -> Tensor:
-    return Sqrt.apply(float_input(input))
+def sqrt(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    result = Sqrt.apply(float_input(input))
+    return result if out is None else write_out(out, result, "sqrt")
 
 
-def abs(input: Tensor) -> Tensor:
-    return Abs.apply(input)
+def abs(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    result = Abs.apply(input)
+    return result if out is None else write_out(out, result, "abs", OUT_SAME_DTYPE)
 
 
 absolute = abs
 
 
-def sin(input: Tensor) -> Tensor:
-    return Sin.apply(float_input(input))
+def sin(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    result = Sin.apply(float_input(input))
+    return result if out is None else write_out(out, result, "sin")
 
 
-def cos(input: Tensor) -> Tensor:
-    return Cos.apply(float_input(input))
+def cos(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    result = Cos.apply(float_input(input))
+    return result if out is None else write_out(out, result, "cos")
 
 
-def tanh(input: Tensor) -> Tensor:
-    return Tanh.apply(float_input(input))
+def tanh(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    result = Tanh.apply(float_input(input))
+    return result if out is None else write_out(out, result, "tanh")
 
 
-def sigmoid(input: Tensor) -> Tensor:
-    return Sigmoid.apply(float_input(input))
+def sigmoid(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    result = Sigmoid.apply(float_input(input))
+    return result if out is None else write_out(out, result, "sigmoid")
 
 
 def relu(input: Tensor) -> Tensor:
     return Relu.apply(input)
 
 
-def sign(input: Tensor) -> Tensor:
-    return Sign.apply(input)
+def sign(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    result = Sign.apply(input)
+    return result if out is None else write_out(out, result, "sign", OUT_SAME_DTYPE)
 
 
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
@@ -359,7 +386,7 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         out = input if min is None else maximum(input, min)
-        return out if max is None else minimum(out, max)
+        return named(out if max is None else minimum(out, max), "ClampBackward0")  # as torch's node
     if input._array.dtype.kind != "f" and any(isinstance(v, float) for v in (min, max)):
         input = input.to(_dtype.get_default_dtype())
     return Clamp.apply(input, min, max)
@@ -368,21 +395,25 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
 clip = clamp
 
 
-def floor(input: Tensor) -> Tensor:
-    return Rounding.apply(input, np.floor) if input._array.dtype.kind == "f" else input.clone()
+def floor(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    result = Rounding.apply(input, np.floor) if input._array.dtype.kind == "f" else input.clone()
+    return result if out is None else write_out(out, result, "floor", OUT_SAME_DTYPE)
 
 
-def ceil(input: Tensor) -> Tensor:
-    return Rounding.apply(input, np.ceil) if input._array.dtype.kind == "f" else input.clone()
+def ceil(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    result = Rounding.apply(input, np.ceil) if input._array.dtype.kind == "f" else input.clone()
+    return result if out is None else write_out(out, result, "ceil", OUT_SAME_DTYPE)
 
 
-def round(input: Tensor) -> Tensor:
+def round(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Half to even, as torch.round."""
-    return Rounding.apply(input, np.round) if input._array.dtype.kind == "f" else input.clone()
+    result = Rounding.apply(input, np.round) if input._array.dtype.kind == "f" else input.clone()
+    return result if out is None else write_out(out, result, "round", OUT_SAME_DTYPE)
 
 
-def trunc(input: Tensor) -> Tensor:
-    return Rounding.apply(input, np.trunc) if input._array.dtype.kind == "f" else input.clone()
+def trunc(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    result = Rounding.apply(input, np.trunc) if input._array.dtype.kind == "f" else input.clone()
+    return result if out is None else write_out(out, result, "trunc", OUT_SAME_DTYPE)
 
 
 def clone(input: Tensor) -> Tensor:
@@ -405,5 +436,346 @@ def isfinite(input: Tensor) -> Tensor:
     return Tensor._make(np.isfinite(input._array))
 
 
-def logical_not(input: Tensor) -> Tensor:
-    return Tensor._make(np.logical_not(input._array))
+def logical_not(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    result = Tensor._make(np.logical_not(input._array))
+    return result if out is None else write_out(out, result, "logical_not")
+
+
+# ----- more math functions: y = f(x), with torch's derivative formulas ------------------------------
+# numpy has no erf: math.erf (correctly rounded in practice: within 1 ulp of torch in float64) runs
+# elementwise in float64, and the result is rounded to the input's dtype.
+_ERF = np.frompyfunc(math.erf, 1, 1)
+_ERFC = np.frompyfunc(math.erfc, 1, 1)
+_LN2 = math.log(2)
+_LN10 = math.log(10)
+_TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
+
+
+def _via_float64(fn: Any, a: np.ndarray) -> np.ndarray:
+    """``fn`` (a Python-level elementwise function) on ``a`` computed in float64, as ``a``'s dtype."""
+    return np.asarray(fn(a.astype(np.float64)), dtype=np.float64).astype(a.dtype)
+
+
+def _erfinv_array(a: np.ndarray) -> np.ndarray:
+    """The inverse of erf, in float64: a first guess, then Newton steps on erf(x) = |y|, which
+    converge to full precision.  Near |y| = 1 the equation is solved as erfc(x) = 1 - |y| instead
+    (exact there, where erf(x) has rounded to 1).  erfinv(+-1) = +-inf, nan outside [-1, 1]."""
+    y = a.astype(np.float64)
+    m = np.abs(y)
+    c = 1 - m
+    inside = m < 1
+    central = m <= 0.5
+    # first guesses: erf's series near 0; in the tail erfc(x) ~ e^(-x^2) / (x sqrt(pi)),
+    # so x^2 ~ t - log(sqrt(pi t)) with t = -log(1 - |y|)
+    t = -np.log(np.where(central | ~inside, 0.5, c))
+    x = np.where(central, m * np.sqrt(np.pi) / 2 * (1 + np.pi * m * m / 12),
+                 np.sqrt(np.maximum(t - np.log(np.sqrt(np.pi * t)), 0)))
+    for _ in range(10):  # quadratic convergence once close; 10 covers the worst first guess
+        residual = np.where(central, np.asarray(_ERF(x), dtype=np.float64) - m,
+                            c - np.asarray(_ERFC(x), dtype=np.float64))
+        x = x - residual / (_TWO_OVER_SQRT_PI * np.exp(-x * x))
+    x = np.where(inside, x, np.where(m == 1, np.inf, np.nan))
+    return np.copysign(x, y).astype(a.dtype)
+
+
+class Log10(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.log10(x._array)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return grad / (x * _LN10)
+
+
+class Log2(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.log2(x._array)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return grad / (x * _LN2)
+
+
+class Exp2(Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = Tensor._make(np.exp2(x._array))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        y, = ctx.saved_tensors
+        return grad * y * _LN2  # (2^x)' = 2^x ln 2
+
+
+class Expm1(Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = Tensor._make(np.expm1(x._array))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        y, = ctx.saved_tensors
+        return grad * (y + 1)  # (e^x - 1)' = e^x
+
+
+class Sinh(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.sinh(x._array)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return grad * x.cosh()
+
+
+class Cosh(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.cosh(x._array)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return grad * x.sinh()
+
+
+class Asinh(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.arcsinh(x._array)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return grad * (x.pow(2) + 1).rsqrt()  # 1 / sqrt(x^2 + 1)
+
+
+class Acosh(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.arccosh(x._array)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return grad * (x * x - 1).rsqrt()  # 1 / sqrt(x^2 - 1): inf at x = 1
+
+
+class Atanh(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.arctanh(x._array)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return grad / (1 - x.pow(2))
+
+
+class Asin(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.arcsin(x._array)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return grad * (-x * x + 1).rsqrt()  # 1 / sqrt(1 - x^2)
+
+
+class Acos(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.arccos(x._array)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return grad * -((-x * x + 1).rsqrt())  # -1 / sqrt(1 - x^2)
+
+
+class Atan(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.arctan(x._array)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return grad / (x * x + 1)
+
+
+class Rsqrt(Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = Tensor._make(1 / np.sqrt(x._array))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        y, = ctx.saved_tensors
+        return -0.5 * grad * y.pow(3)  # (x^-1/2)' = -x^-3/2 / 2 = -y^3 / 2: -inf * grad at x = 0
+
+
+class Reciprocal(Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = Tensor._make(1 / x._array)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        y, = ctx.saved_tensors
+        return -grad * (y * y)  # (1/x)' = -1/x^2 = -y^2
+
+
+class Erf(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return _via_float64(_ERF, x._array)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return _TWO_OVER_SQRT_PI * (-x.pow(2)).exp() * grad  # erf' = 2/sqrt(pi) e^(-x^2)
+
+
+class Erfc(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return _via_float64(_ERFC, x._array)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return -_TWO_OVER_SQRT_PI * (-x.pow(2)).exp() * grad  # erfc = 1 - erf
+
+
+class Erfinv(Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = Tensor._make(_erfinv_array(x._array))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        y, = ctx.saved_tensors
+        return 0.5 * math.sqrt(math.pi) * y.pow(2).exp() * grad  # 1 / erf'(y)
+
+
+class NanToNum(Function):
+    """nan, +inf and -inf replaced by numbers; the gradient passes only where x was finite."""
+
+    @staticmethod
+    def forward(ctx, x, nan, posinf, neginf):
+        ctx.save_for_backward(x)
+        return np.nan_to_num(x._array, nan=0.0 if nan is None else nan, posinf=posinf, neginf=neginf)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return grad * x.isfinite(), None, None, None
+
+
+class Logit(Function):
+    """log(x / (1 - x)), the inverse of sigmoid; with ``eps``, x is first clamped to [eps, 1 - eps]."""
+
+    @staticmethod
+    def forward(ctx, x, eps):
+        ctx.save_for_backward(x)
+        ctx.eps = eps
+        a = x._array
+        if eps is not None:  # (in torch's order: a bound above 0.5 gives lo > hi, and lo is tested first)
+            a = np.where(a < eps, eps, np.where(a > 1 - eps, 1 - eps, a)).astype(a.dtype)
+        return np.log(a / (1 - a))
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        eps = ctx.eps
+        lo, hi = (0.0, 1.0) if eps is None else (eps, 1 - eps)
+        # 1 / (x (1 - x)) inside; outside, torch's gradient is nan without eps (no logit there) and
+        # 0 with it (x was clamped)
+        return where((x >= lo) & (x <= hi), grad / (x * (1 - x)), math.nan if eps is None else 0.0), None
+
+
+def _float_op(fn: Function, name: str) -> Any:
+    """The public function of a float-valued unary op: integer and bool inputs compute in the
+    default float dtype (as torch), and ``out=`` stores the result in an existing tensor."""
+    def op(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+        result = fn.apply(float_input(input))
+        return result if out is None else write_out(out, result, name)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"``{name}`` of every element (torch.{name})."
+    return op
+
+
+log10 = _float_op(Log10, "log10")
+log2 = _float_op(Log2, "log2")
+exp2 = _float_op(Exp2, "exp2")
+expm1 = _float_op(Expm1, "expm1")
+sinh = _float_op(Sinh, "sinh")
+cosh = _float_op(Cosh, "cosh")
+asinh = arcsinh = _float_op(Asinh, "asinh")
+acosh = arccosh = _float_op(Acosh, "acosh")
+atanh = arctanh = _float_op(Atanh, "atanh")
+asin = arcsin = _float_op(Asin, "asin")
+acos = arccos = _float_op(Acos, "acos")
+atan = arctan = _float_op(Atan, "atan")
+rsqrt = _float_op(Rsqrt, "rsqrt")
+reciprocal = _float_op(Reciprocal, "reciprocal")
+erf = _float_op(Erf, "erf")
+erfc = _float_op(Erfc, "erfc")
+erfinv = _float_op(Erfinv, "erfinv")
+
+
+def square(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """``input ** 2``, as torch: integers stay integers, bools become int64."""
+    if input._array.dtype.kind == "b":
+        input = input.to(_dtype.int64)
+    result = input.pow(2)
+    return result if out is None else write_out(out, result, "square")
+
+
+def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None,
+               *, out: Tensor | None = None) -> Tensor:
+    """nan -> ``nan``, +inf -> ``posinf``, -inf -> ``neginf`` (default: the dtype's largest and
+    smallest finite values).  Integer and bool tensors are returned as a copy."""
+    if input._array.dtype.kind != "f":
+        result = Tensor._make(input._array.copy())
+    else:
+        result = NanToNum.apply(input, nan, posinf, neginf)
+    if out is None:
+        return result
+    return write_out(out, result, "nan_to_num",
+                     "nan_to_num: dtype of out: {out} should be same as input: {result}")
+
+
+def logit(input: Tensor, eps: float | None = None, *, out: Tensor | None = None) -> Tensor:
+    """log(p / (1 - p)): probabilities to log-odds (inputs clamped to [eps, 1 - eps] if eps is given)."""
+    result = Logit.apply(float_input(input), eps)
+    return result if out is None else write_out(out, result, "logit")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import builtins  # this module's max/min/sum are the tensor ops
 import math
-from collections import namedtuple
 from typing import Any
 
 import numpy as np
@@ -16,11 +15,12 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
 from ..autograd.grad_mode import GradMode
-from ._util import broadcast_view, dims, float_input, mean_array, wrap_dim
+from ._util import (broadcast_view, dims, float_input, mean_array, named, numpy_spellings, return_type,
+                    wrap_dim)
 from .arithmetic import maximum, minimum, where
 
 # what max(x, dim)/min(x, dim) return, like torch.return_types.max/min
-_RESULT = {True: namedtuple("max", ["values", "indices"]), False: namedtuple("min", ["values", "indices"])}
+_RESULT = {True: return_type("max"), False: return_type("min")}
 
 
 def _keepdim_shape(shape: tuple, axes: tuple) -> tuple:
@@ -36,6 +36,9 @@ class Spread(Function):
     """``_spread`` as one op (a reshape and an expand in one node): a read-only broadcast view.
     Its backward sums over the axes again."""
 
+    node_name = "ExpandBackward0"  # torch's sum backward: unsqueeze, then expand (which names it)
+    torch_inputs = (0,)
+
     @staticmethod
     def forward(ctx, grad, in_shape, axes, keepdim):
         ctx.axes, ctx.keepdim = axes, keepdim
@@ -50,6 +53,8 @@ class Spread(Function):
 
 
 class Sum(Function):
+    torch_inputs = (0,)  # torch's node has no input for the other, non-tensor arguments
+
     @staticmethod
     def forward(ctx, x, axes, keepdim, dtype):
         ctx.in_shape, ctx.axes, ctx.keepdim = x._array.shape, axes, keepdim
@@ -61,6 +66,8 @@ class Sum(Function):
 
 
 class Mean(Function):
+    torch_inputs = (0,)  # torch's node has no input for the other, non-tensor arguments
+
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         ctx.in_shape, ctx.axes, ctx.keepdim = x._array.shape, axes, keepdim
@@ -71,10 +78,13 @@ class Mean(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return _spread(grad, ctx.in_shape, ctx.axes, ctx.keepdim) / ctx.count, None, None
+        g = _spread(grad, ctx.in_shape, ctx.axes, ctx.keepdim) / ctx.count
+        return named(g, "DivBackward1"), None, None  # torch's node for a division by a number
 
 
 class Prod(Function):
+    torch_inputs = (0,)  # torch's node has no input for the other, non-tensor arguments
+
     @staticmethod
     def forward(ctx, x, axes, keepdim, dtype, whole=False):
         out = Tensor._make(np.prod(x._array, axis=axes, keepdims=keepdim, dtype=dtype))
@@ -114,6 +124,8 @@ def _prod_of_others(x: Tensor, axes: tuple) -> Tensor:
 class Extreme(Function):
     """amax/amin: ties share the gradient equally, as torch does."""
 
+    torch_inputs = (0,)  # torch's node has no input for the other, non-tensor arguments
+
     @staticmethod
     def forward(ctx, x, axes, keepdim, fn, select=False):
         out = Tensor._make(fn(x._array, axis=axes, keepdims=keepdim))
@@ -137,6 +149,10 @@ class Extreme(Function):
 
 
 class LogSumExp(Function):
+    node_name = "LogsumexpBackward0"
+
+    torch_inputs = (0,)  # torch's node has no input for the other, non-tensor arguments
+
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         a = x._array
@@ -163,6 +179,8 @@ def _row_max(a: np.ndarray, dim: int | None) -> np.ndarray | int:
 
 
 class Softmax(Function):
+    torch_inputs = (0,)  # torch's node has no input for the other, non-tensor arguments
+
     @staticmethod
     def forward(ctx, x, dim):
         a = x._array
@@ -179,6 +197,8 @@ class Softmax(Function):
 
 
 class LogSoftmax(Function):
+    torch_inputs = (0,)  # torch's node has no input for the other, non-tensor arguments
+
     @staticmethod
     def forward(ctx, x, dim):
         a = x._array
@@ -199,6 +219,8 @@ class LogSoftmaxBackward(Function):
     softmax and S = sum(g) over ``dim``:  dL/dx = g - s S.
 
     Its own backward, for second derivatives, given gg:  d/dg = gg - sum(gg s),  d/dy = -gg s S."""
+
+    node_name = "LogSoftmaxBackwardDataBackward0"  # the node of torch's _log_softmax_backward_data
 
     @staticmethod
     def forward(ctx, grad, y, dim):
@@ -224,43 +246,54 @@ def _sum_dtype(x: Tensor, dtype: Any) -> Any:
     return np.int64 if x._array.dtype.kind in "iub" else None
 
 
+@numpy_spellings
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Sum over ``dim`` (an int, a tuple of ints, or None for all)."""
-    axes = dims(None if dim == () else dim, input._array.ndim)
-    return Sum.apply(input, axes, keepdim, _sum_dtype(input, dtype))
+    axes = dims(None if dim in ((), []) else dim, input._array.ndim)
+    out = Sum.apply(input, axes, keepdim, _sum_dtype(input, dtype))
+    return out if dim is None else named(out, "SumBackward1")  # torch's sum.dim_IntList
 
 
+@numpy_spellings
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     if dtype is not None:
         input = input.to(dtype)
     if input._array.dtype.kind != "f":
         raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
                            f"floating point or complex dtype. Got: {_TYPE_WORD[input._array.dtype.kind]}")
-    return Mean.apply(input, dims(None if dim == () else dim, input._array.ndim), keepdim)
+    out = Mean.apply(input, dims(None if dim in ((), []) else dim, input._array.ndim), keepdim)
+    return out if dim is None else named(out, "MeanBackward1")  # torch's mean.dim
 
 
 _TYPE_WORD = {"i": "Long", "u": "Byte", "b": "Bool"}
 
 
+@numpy_spellings
 def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    if isinstance(dim, (tuple, list)):  # torch's prod reduces over one dim or all, never a tuple
+        raise TypeError("prod() received an invalid combination of arguments - got "
+                        f"(dim={type(dim).__name__}, ): dim must be an int")
     axes = dims(dim, input._array.ndim)
-    return Prod.apply(input, axes, keepdim, _sum_dtype(input, dtype), dim is None)
+    out = Prod.apply(input, axes, keepdim, _sum_dtype(input, dtype), dim is None)
+    return out if dim is None else named(out, "ProdBackward1")  # torch's prod.dim_int
 
 
+@numpy_spellings
 def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     return _extreme(input, dim, keepdim, np.max, "amax")
 
 
+@numpy_spellings
 def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     return _extreme(input, dim, keepdim, np.min, "amin")
 
 
 def _extreme(input: Tensor, dim: Any, keepdim: bool, fn: Any, name: str) -> Tensor:
-    axes = dims(None if dim == () else dim, input._array.ndim)
+    axes = dims(None if dim in ((), []) else dim, input._array.ndim)
     if any(input._array.shape[a] == 0 for a in axes) or (input._array.size == 0 and not axes):
         raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                          "Specify the reduction dim with the 'dim' argument.")
-    return Extreme.apply(input, axes, keepdim, fn)
+    return named(Extreme.apply(input, axes, keepdim, fn), name.capitalize() + "Backward0")
 
 
 def _max_min(input: Tensor, dim: Any, keepdim: bool, other: Any, is_max: bool) -> Any:
@@ -268,32 +301,42 @@ def _max_min(input: Tensor, dim: Any, keepdim: bool, other: Any, is_max: bool) -
         return (maximum if is_max else minimum)(input, dim)
     if other is not None:
         return (maximum if is_max else minimum)(input, other)
+    if isinstance(dim, (tuple, list)):  # torch's max/min over a dim take one int (amax takes several)
+        raise TypeError(f"{'max' if is_max else 'min'}() received an invalid combination of arguments - got "
+                        f"(dim={type(dim).__name__}, ): dim must be an int")
     if dim is None:
         if input._array.size == 0:
             raise RuntimeError(f"{'max' if is_max else 'min'}(): Expected reduction dim to be "
                                "specified for input.numel() == 0. Specify the reduction dim with the "
                                "'dim' argument.")
-        return Extreme.apply(input, dims(None, input._array.ndim), False, np.max if is_max else np.min, True)
+        out = Extreme.apply(input, dims(None, input._array.ndim), False, np.max if is_max else np.min, True)
+        return named(out, "MaxBackward1" if is_max else "MinBackward1")  # torch's max()/min()
     d = wrap_dim(dim, input._array.ndim)
     indices = (argmax if is_max else argmin)(input, d, keepdim=True)
     values = input.gather(d, indices) if input._array.ndim else input.clone()
     if not keepdim:
         values, indices = values.squeeze(d), indices.squeeze(d)
+    # torch makes this one node; the last of the ops above takes its name
+    named(values, "MaxBackward0" if is_max else "MinBackward0")
     return _RESULT[is_max](values, indices)
 
 
+@numpy_spellings
 def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = None) -> Any:
     """``max(x)`` -> the largest element; ``max(x, dim)`` -> (values, indices); ``max(x, y)`` ->
     elementwise maximum."""
     return _max_min(input, dim, keepdim, other, True)
 
 
+@numpy_spellings
 def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = None) -> Any:
     return _max_min(input, dim, keepdim, other, False)
 
 
 def _arg(input: Tensor, dim: Any, keepdim: bool, fn: Any, name: str) -> Tensor:
     a = input._array
+    if isinstance(dim, (tuple, list)):
+        raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
     if dim is None:
         if a.size == 0:
             raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
@@ -307,10 +350,12 @@ def _arg(input: Tensor, dim: Any, keepdim: bool, fn: Any, name: str) -> Tensor:
     return Tensor._make(np.asarray(fn(a, axis=d, keepdims=keepdim)).astype(np.int64))
 
 
+@numpy_spellings
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     return _arg(input, dim, keepdim, np.argmax, "argmax")
 
 
+@numpy_spellings
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     return _arg(input, dim, keepdim, np.argmin, "argmin")
 
@@ -323,12 +368,15 @@ class StdVar(Function):
     ~1e-19) and std is not sqrt of a var rounded to float32.  Backward: torch's closed forms
     (FunctionsManual.cpp var_backward, std_backward), from differentiable ops for double backward."""
 
+    torch_inputs = (0,)  # torch's node has no input for the other, non-tensor arguments
+
     @staticmethod
     def forward(ctx, x, axes, keepdim, correction, take_sqrt):
         a = x._array
         n = math.prod(a.shape[ax] for ax in axes)
         ctx.in_shape, ctx.axes, ctx.keepdim = a.shape, axes, keepdim
         ctx.n, ctx.correction, ctx.take_sqrt = n, correction, take_sqrt
+        ctx.node_name = "StdBackward0" if take_sqrt else "VarBackward0"
         # (forward runs quiet: empty slices, n <= correction and underflowing squares are silent)
         wide = a.astype(np.float64)
         if a.size and math.prod(_keepdim_shape(a.shape, axes)) == 1:
@@ -361,25 +409,32 @@ def _std_var(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: 
         correction = 1 if unbiased is None or unbiased else 0
     if input._array.dtype.kind != "f":
         raise RuntimeError("std and var only support floating point and complex dtypes")
-    axes = dims(None if dim == () else dim, input._array.ndim)
+    axes = dims(None if dim in ((), []) else dim, input._array.ndim)
     return StdVar.apply(input, axes, keepdim, correction, take_sqrt)
 
 
+@numpy_spellings
 def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
     """Variance with ``correction`` (1 = Bessel's, the default), computed as torch does (StdVar)."""
     return _std_var(input, dim, unbiased, keepdim, correction, take_sqrt=False)
 
 
+@numpy_spellings
 def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
     """Standard deviation; its gradient is 0 where std == 0, as torch's (StdVar)."""
     return _std_var(input, dim, unbiased, keepdim, correction, take_sqrt=True)
 
 
+@numpy_spellings
 def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     """log(sum(exp(x))) computed without overflow."""
+    if dim is None:
+        raise TypeError("logsumexp(): argument 'dim' must be tuple of ints, not NoneType")
     input = float_input(input)
+    if isinstance(dim, (tuple, list)) and not dim and input.ndim:  # torch does not reduce over ()
+        raise RuntimeError(f"output with shape [] doesn't match the broadcast shape {[1] * input.ndim}")
     return LogSumExp.apply(input, dims(dim, input._array.ndim), keepdim)
 
 
@@ -394,11 +449,13 @@ def _softmax_input(input: Tensor, dim: Any, dtype: Any, name: str) -> tuple:
     return input, (wrap_dim(dim, input._array.ndim) if input._array.ndim else None)
 
 
+@numpy_spellings
 def softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
     input, d = _softmax_input(input, dim, dtype, "softmax")
     return Softmax.apply(input, d)
 
 
+@numpy_spellings
 def log_softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
     input, d = _softmax_input(input, dim, dtype, "log_softmax")
     return LogSoftmax.apply(input, d)

@@ -11,7 +11,8 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Size, Tensor
 from ..autograd.function import Function
-from ._util import broadcast_view, wrap_dim
+from ..autograd.grad_mode import GradMode
+from ._util import broadcast_view, named, wrap_dim
 
 
 def sum_to(grad: Tensor, shape: tuple) -> Tensor:
@@ -22,14 +23,20 @@ def sum_to(grad: Tensor, shape: tuple) -> Tensor:
 class SumTo(Function):
     """``sum_to`` as one op (a sum and a reshape in one node).  Its backward broadcasts back."""
 
+    torch_inputs = (0,)
+
     @staticmethod
     def forward(ctx, grad, shape):
-        ctx.in_shape = grad._array.shape
+        ctx.in_shape, ctx.shape = grad._array.shape, shape
         return sum_to_array(grad._array, shape)
 
     @staticmethod
     def backward(ctx, gg):
         return gg.expand(ctx.in_shape), None
+
+    def name(self) -> str:
+        """torch's sum_to_size: a sum over dims kept as 1, then a view dropping leading dims."""
+        return "ViewBackward0" if len(self.shape) < len(self.in_shape) else "SumBackward1"
 
 
 def sum_to_array(grad: np.ndarray, shape: tuple) -> np.ndarray:
@@ -74,6 +81,8 @@ class ViewScatter(Function):
     op on a view does to the tensor it views.  Backward: the replaced part of the gradient goes
     to ``values``, the rest to ``base``."""
 
+    node_name = "torch::autograd::CopySlices"
+
     @staticmethod
     def forward(ctx, base, values, view_fn):
         ctx.view_fn = view_fn
@@ -90,11 +99,18 @@ class ViewScatter(Function):
 
 
 class Reshape(Function):
+    node_name = "ViewBackward0"  # torch's reshape is a view where it can be, else _unsafe_view of a copy
+
+    torch_inputs = (0,)  # torch's node has no input for the other, non-tensor arguments
+
     @staticmethod
     def forward(ctx, x, shape, copy_ok):
         ctx.in_shape = x._array.shape
         if copy_ok:
-            return x._array.reshape(shape)
+            out = x._array.reshape(shape)
+            if _owner(out) is not _owner(x._array):
+                ctx.node_name = "UnsafeViewBackward0"
+            return out
         try:
             return np.reshape(x._array, shape, copy=False)
         except ValueError:
@@ -108,6 +124,10 @@ class Reshape(Function):
 
 
 class Permute(Function):
+    node_name = "PermuteBackward0"  # transpose() and t() rename it to torch's node for them
+
+    torch_inputs = (0,)  # torch's node has no input for the other, non-tensor arguments
+
     @staticmethod
     def forward(ctx, x, axes):
         ctx.axes = axes
@@ -121,6 +141,8 @@ class Permute(Function):
 
 
 class Expand(Function):
+    torch_inputs = (0,)  # torch's node has no input for the other, non-tensor arguments
+
     @staticmethod
     def forward(ctx, x, shape):
         ctx.in_shape = x._array.shape
@@ -159,6 +181,13 @@ def _resolve_shape(shape: tuple, numel: int) -> tuple:
     return shape
 
 
+def _recorded(input: Tensor) -> bool:
+    """Whether an op on ``input`` goes into the graph.  A shape op that changes nothing may then
+    still not return ``input`` itself: as in torch, the result is a new tensor, a view with its
+    own node (``x.reshape(x.shape).grad_fn`` is a ViewBackward0)."""
+    return input._requires_grad and GradMode.enabled
+
+
 def _shape_args(shape: tuple) -> tuple:
     if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
         return tuple(shape[0])
@@ -167,10 +196,10 @@ def _shape_args(shape: tuple) -> tuple:
 
 def reshape(input: Tensor, *shape: Any) -> Tensor:
     shape = tuple(map(operator.index, _shape_args(shape)))  # TypeError for non-integers
-    if shape == input._array.shape:  # already that shape (backward formulas often ask)
+    if shape == input._array.shape and not _recorded(input):  # (backward formulas often ask)
         return input
     shape = _resolve_shape(shape, input._array.size)
-    if shape == input._array.shape:
+    if shape == input._array.shape and not _recorded(input):
         return input
     return _as_view(Reshape.apply(input, shape, True), input, lambda t: reshape(t, shape))
 
@@ -198,6 +227,8 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     s, e = wrap_dim(start_dim, n), wrap_dim(end_dim, n)
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:  # nothing to merge: torch returns the input itself
+        return input
     shape = input._array.shape
     return reshape(input, shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:])
 
@@ -210,13 +241,16 @@ def squeeze(input: Tensor, dim: Any = None) -> Tensor:
     else:
         dims = dim if isinstance(dim, (tuple, list)) else (dim,)
         axes = [a for a in (wrap_dim(d, len(shape)) for d in dims) if len(shape) and shape[a] == 1]
-    return reshape(input, tuple(n for i, n in enumerate(shape) if i not in axes))
+    out = reshape(input, tuple(n for i, n in enumerate(shape) if i not in axes))
+    # torch's node per overload: squeeze(), squeeze(dim), squeeze(dims)
+    overload = 0 if dim is None else 2 if isinstance(dim, (tuple, list)) else 1
+    return out if out is input else named(out, f"SqueezeBackward{overload}")
 
 
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
     shape = input._array.shape
     d = wrap_dim(dim, len(shape) + 1)
-    return reshape(input, shape[:d] + (1,) + shape[d:])
+    return named(reshape(input, shape[:d] + (1,) + shape[d:]), "UnsqueezeBackward0")
 
 
 def permute(input: Tensor, *dims: Any) -> Tensor:
@@ -240,11 +274,11 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     n = input._array.ndim
     if n == 0:
         wrap_dim(dim0, 0), wrap_dim(dim1, 0)
-        return input
+        return named(_permuted(input, ()), "TransposeBackward0") if _recorded(input) else input
     axes = list(range(n))
     a, b = wrap_dim(dim0, n), wrap_dim(dim1, n)
     axes[a], axes[b] = axes[b], axes[a]
-    return _permuted(input, tuple(axes))
+    return named(_permuted(input, tuple(axes)), "TransposeBackward0")
 
 
 swapaxes = swapdims = transpose
@@ -253,7 +287,10 @@ swapaxes = swapdims = transpose
 def t(input: Tensor) -> Tensor:
     if input._array.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input._array.ndim}D")
-    return _permuted(input, (1, 0)) if input._array.ndim == 2 else input  # (transpose's checks: ~1 us)
+    if input._array.ndim < 2:
+        return named(_permuted(input, tuple(range(input._array.ndim))), "TBackward0") if _recorded(input) \
+            else input
+    return named(_permuted(input, (1, 0)), "TBackward0")  # (not transpose(): its checks cost ~1 us)
 
 
 def expand(input: Tensor, *sizes: Any) -> Tensor:
@@ -277,7 +314,7 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
                                f"  Tensor sizes: {list(shape)}")
         target.append(int(s))
     target = tuple(target)
-    if target == shape:
+    if target == shape and not _recorded(input):
         return input
     return _as_view(Expand.apply(input, target), input, None)
 
@@ -303,7 +340,7 @@ def broadcast_tensors(*tensors: Tensor) -> tuple:
                                    f"({next(n for n in sizes if n != sizes[0])}) at non-singleton "
                                    f"dimension {ndim - i}") from None
         raise
-    return tuple(expand(t, shape) for t in tensors)
+    return tuple(t if t._array.shape == shape else expand(t, shape) for t in tensors)  # (as torch)
 
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
@@ -345,7 +382,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(shape)} at "
                                f"entry 0 and {list(t._array.shape)} at entry {i}")
     d = wrap_dim(dim, len(shape) + 1)
-    return cat([unsqueeze(t, d) for t in tensors], d)
+    return named(cat([unsqueeze(t, d) for t in tensors], d), "StackBackward0")
 
 
 def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
@@ -363,10 +400,13 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
             raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension "
                                f"size of {n}")
         sizes = [min(step, n - i) for i in range(0, n, step)] if n else [0]
+    # torch makes one node with an output per piece; here each piece has its own, named as torch's
+    node_name = "SplitWithSizesBackward0" if isinstance(split_size_or_sections, (list, tuple)) else \
+        "SplitBackward0"
     out, start = [], 0
     for s in sizes:
         key = (slice(None),) * d + (slice(start, start + s),)
-        out.append(tensor[key])
+        out.append(named(tensor[key], node_name))
         start += s
     return tuple(out)
 
@@ -382,5 +422,163 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
 
 def unbind(input: Tensor, dim: int = 0) -> tuple:
     d = wrap_dim(dim, input._array.ndim)
-    return tuple(input[(slice(None),) * d + (i,)] for i in range(input._array.shape[d]))
+    return tuple(named(input[(slice(None),) * d + (i,)], "UnbindBackward0")
+                 for i in range(input._array.shape[d]))
 
+
+
+# ----- repeating, narrowing, moving dims, stacking ----------------------------------------------
+class Repeat(Function):
+    """``x.repeat(*reps)``: x tiled ``reps[i]`` times along dim i.  Backward: each element's
+    gradient is the sum over its copies, so view the gradient as (copies, size) per dim and sum
+    over the copies."""
+
+    torch_inputs = (0,)  # torch's node has no input for the other, non-tensor arguments
+
+    @staticmethod
+    def forward(ctx, x, reps):
+        ctx.in_shape, ctx.reps = x._array.shape, reps
+        return np.tile(x._array.reshape((1,) * (len(reps) - x._array.ndim) + x._array.shape), reps)
+
+    @staticmethod
+    def backward(ctx, grad):
+        reps, shape = ctx.reps, (1,) * (len(ctx.reps) - len(ctx.in_shape)) + ctx.in_shape
+        split = tuple(n for pair in zip(reps, shape) for n in pair)  # (r0, s0, r1, s1, ...)
+        copies = tuple(range(0, 2 * len(reps), 2))
+        summed = grad.reshape(split).sum(copies)
+        # (no reshape when the shape is right: under create_graph it would add a node torch has not)
+        return (summed if summed.shape == ctx.in_shape else summed.reshape(ctx.in_shape)), None
+
+
+def repeat(input: Tensor, *repeats: Any) -> Tensor:
+    """The Tensor method ``x.repeat(*repeats)`` (torch has no function): x tiled ``repeats[i]``
+    times along dim i, with new leading dims if ``repeats`` is longer than x's shape."""
+    if not repeats:
+        raise TypeError("repeat() missing 1 required positional arguments: \"repeats\"")
+    reps = tuple(operator.index(r) for r in _shape_args(repeats))
+    shape = input._array.shape
+    if len(reps) < len(shape):
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
+                           "dimensions of tensor")
+    padded = (1,) * (len(reps) - len(shape)) + shape
+    target = [r * n for r, n in zip(reps, padded)]
+    if any(n < 0 for n in target):
+        raise RuntimeError(f"Trying to create tensor with negative dimension "
+                           f"{next(n for n in target if n < 0)}: {target}")
+    return Repeat.apply(input, reps)
+
+
+def tile(input: Tensor, dims: Sequence[int]) -> Tensor:
+    """``repeat`` with ``dims`` padded with leading 1s to input's number of dims."""
+    if not isinstance(dims, (tuple, list, Size)):
+        raise TypeError(f"tile(): argument 'dims' (position 2) must be tuple of ints, not "
+                        f"{type(dims).__name__}")
+    dims = tuple(dims)
+    return repeat(input, (1,) * (input._array.ndim - len(dims)) + dims)
+
+
+def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """``length`` elements along ``dim`` from ``start`` (a view, as ``input[..., start:start+length]``)."""
+    n = input._array.ndim
+    if n == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    d = wrap_dim(dim, n)
+    size, start = input._array.shape[d], operator.index(start)
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got "
+                         f"{start})")
+    start = start % size if start < 0 else start
+    if start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return input[(slice(None),) * d + (slice(start, start + length),)]
+
+
+def movedim(input: Tensor, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
+    """Move the dims ``source`` to the positions ``destination``; the others keep their order."""
+    src = tuple(source) if isinstance(source, (tuple, list)) else (source,)
+    dst = tuple(destination) if isinstance(destination, (tuple, list)) else (destination,)
+    n = input._array.ndim
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(src)} dims) "
+                           f"should contain the same number of dims as destination ({list(dst)} dims)")
+    s, t = [wrap_dim(d, n) for d in src], [wrap_dim(d, n) for d in dst]
+    for name, given, wrapped in (("source", src, s), ("destination", dst, t)):
+        if len(set(wrapped)) != len(wrapped):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(given)})")
+    if n == 0:
+        return _permuted(input, ())
+    rest = iter(d for d in range(n) if d not in s)
+    moved = dict(zip(t, s))
+    return _permuted(input, tuple(moved[i] if i in moved else next(rest) for i in range(n)))
+
+
+moveaxis = movedim
+
+
+def _at_least(t: Tensor, ndim: int) -> Tensor:
+    """``t`` with dims of size 1 added as torch's atleast_{1,2,3}d add them."""
+    n = t._array.ndim
+    if n >= ndim:
+        return t
+    if n == 0:
+        return reshape(t, (1,) * ndim)
+    if n == 1:
+        t = unsqueeze(t, 0)
+    return unsqueeze(t, -1) if ndim == 3 else t  # (n,) -> (1, n, 1); (m, n) -> (m, n, 1)
+
+
+def _atleast(ndim: int, tensors: tuple) -> Any:
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        return tuple(_at_least(t, ndim) for t in tensors[0])
+    if len(tensors) == 1:
+        return _at_least(tensors[0], ndim)
+    return tuple(_at_least(t, ndim) for t in tensors)
+
+
+def atleast_1d(*tensors: Any) -> Any:
+    """Each tensor with at least 1 dim (one tensor in, one out; several in, a tuple)."""
+    return _atleast(1, tensors)
+
+
+def atleast_2d(*tensors: Any) -> Any:
+    """Each tensor with at least 2 dims: a vector becomes a row (1, n)."""
+    return _atleast(2, tensors)
+
+
+def atleast_3d(*tensors: Any) -> Any:
+    """Each tensor with at least 3 dims: (n,) becomes (1, n, 1), (m, n) becomes (m, n, 1)."""
+    return _atleast(3, tensors)
+
+
+def _non_empty(tensors: Sequence[Tensor], name: str) -> list:
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
+    return tensors
+
+
+def hstack(tensors: Sequence[Tensor]) -> Tensor:
+    """Join along the columns: vectors end to end, matrices side by side."""
+    tensors = [_at_least(t, 1) for t in _non_empty(tensors, "hstack")]
+    return cat(tensors, 0 if tensors[0]._array.ndim == 1 else 1)
+
+
+def vstack(tensors: Sequence[Tensor]) -> Tensor:
+    """Join along the rows: vectors become rows of a matrix."""
+    return cat([_at_least(t, 2) for t in _non_empty(tensors, "vstack")], 0)
+
+
+row_stack = vstack
+
+
+def dstack(tensors: Sequence[Tensor]) -> Tensor:
+    """Join along the third dim (depth)."""
+    return cat([_at_least(t, 3) for t in _non_empty(tensors, "dstack")], 2)
+
+
+def column_stack(tensors: Sequence[Tensor]) -> Tensor:
+    """Vectors (and scalars) as columns, side by side with the matrices' columns."""
+    tensors = _non_empty(tensors, "column_stack")
+    return hstack([reshape(t, (t._array.size, 1)) if t._array.ndim <= 1 else t for t in tensors])

@@ -15,6 +15,11 @@ from typing import Any, Callable, Iterable
 
 from .optimizer import Optimizer
 
+__all__ = ["LRScheduler", "LambdaLR", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR"]
+
+from .._missing import missing_attribute_hook as _missing_attribute_hook  # noqa: E402
+__getattr__ = _missing_attribute_hook(__name__)  # names torch has and minigrad lacks
+
 
 class LRScheduler:
     """Base class.  Construction records each group's ``initial_lr`` (``base_lrs``) and takes

@@ -18,8 +18,10 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-DOMAINS = ("real", "positive", "unit", "nonzero", "smooth", "moderate")
+DOMAINS = ("real", "positive", "unit", "nonzero", "smooth", "moderate", "signed_unit", "above_one")
 """``real``: any number; ``positive``: > 0 (log, sqrt); ``unit``: in (0, 1) (probabilities);
+``signed_unit``: in [-1, 1] (asin, atanh, erfinv; edge values +-1, +-0, tiny, subnormal, just below 1);
+``above_one``: >= 1 (acosh; edge values 1, just above 1, huge);
 ``nonzero``: != 0 (divisors); ``moderate``: |x| <= 3, edge values only +-0 (inputs of sums, whose
 rounding depends on the summation order once magnitudes differ wildly); ``smooth``: 0.2 <= |x| <= 2,
 no edge values (finite differences: away from kinks at 0 and from overflow)."""
@@ -50,7 +52,13 @@ def elements(
 
     if domain == "smooth":
         return floats(0.2, 2.0).flatmap(lambda v: st.sampled_from([v, -v]))
-    if domain == "unit":
+    if domain == "signed_unit":
+        base = floats(-1.0, 1.0, exclude_min=True, exclude_max=True)
+        extra = [1.0, -1.0, 0.0, -0.0, ev["tiny"], -ev["subnormal"], 1 - np.finfo(dtype).epsneg]
+    elif domain == "above_one":
+        base = floats(1.0, 5.0, exclude_min=True)
+        extra = [1.0, 1 + np.finfo(dtype).eps, ev["huge"]]
+    elif domain == "unit":
         base = floats(0.0, 1.0, exclude_min=True, exclude_max=True)
         extra = [ev["tiny"], ev["subnormal"], 1 - np.finfo(dtype).epsneg]
     elif domain == "positive":
@@ -65,8 +73,8 @@ def elements(
             extra = [0.0, -0.0]
         else:
             extra = [0.0, -0.0, ev["huge"], -ev["huge"], ev["tiny"], -ev["subnormal"]]
-    if nonfinite and domain in ("real", "nonzero", "positive"):
-        extra += [np.inf, np.nan] + ([-np.inf] if domain != "positive" else [])
+    if nonfinite and domain in ("real", "nonzero", "positive", "above_one"):
+        extra += [np.inf, np.nan] + ([-np.inf] if domain in ("real", "nonzero") else [])
     if not edge:
         return base
     return st.one_of(base, base, base, st.sampled_from(extra))  # mostly ordinary values

@@ -5,3 +5,6 @@ from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
 __all__ = ["DataLoader", "default_collate", "default_convert", "Dataset", "Subset", "TensorDataset",
            "random_split", "Sampler", "SequentialSampler", "RandomSampler", "BatchSampler"]
+
+from ..._missing import missing_attribute_hook as _missing_attribute_hook  # noqa: E402
+__getattr__ = _missing_attribute_hook(__name__)  # names torch has and minigrad lacks
