@@ -31,6 +31,7 @@ class Config:
     engines: tuple[str, ...] = ENGINES
     seed: int = 0
     every: int | None = None  # table row every N epochs (default: about 10 rows)
+    plots: bool = True  # False when matplotlib is not installed: numbers only
 
 
 @dataclass
@@ -86,6 +87,8 @@ class Experiment:
 
     title: str  # names the run in the table, the progress bar and the plots
     submodules: tuple[str, ...] = TRAINING  # what of the engine it uses besides the core
+    unit = "epoch"  # what one call of train_epoch is called in the table
+    keep_trajectory = True  # the parameters after every epoch (else the first and last only)
 
     def setup(self, lib: ModuleType, seed: int) -> Any:
         raise NotImplementedError
@@ -159,13 +162,16 @@ def compare(cfg: Config, exp: Experiment, stop_when_not_finite: bool = False) ->
         trajectory, losses = [exp.parameters(state)], []
         for _ in progress(range(cfg.epochs), f"{exp.title} [{engine}]"):
             losses.append(float(exp.train_epoch(lib, state)))
-            trajectory.append(exp.parameters(state))
+            if exp.keep_trajectory:
+                trajectory.append(exp.parameters(state))
             if stop_when_not_finite and not math.isfinite(losses[-1]):
                 break
+        if not exp.keep_trajectory:
+            trajectory.append(exp.parameters(state))
         metrics = exp.evaluate(lib, state)
         runs[engine] = Run(engine, losses, trajectory, metrics, state)
     print(f"\n== {exp.title} ==")
-    print_loss_table(runs, cfg.every)
+    print_loss_table(runs, cfg.every, exp.unit)
     print_metrics(runs)
     if len(runs) == 2:
         first = parameter_deviation(runs, epoch=0)
@@ -238,16 +244,31 @@ def fmt(v: Any) -> str:
     return str(v)
 
 
-def print_loss_table(runs: dict[str, Run], every: int | None = None) -> None:
-    """epoch | loss (minigrad) | loss (torch) | |Δ|, every N epochs and at the last one."""
+def relative_difference(a: float, b: float) -> float:
+    """|a - b| / |b|: how far ``a`` is from the reference ``b`` as a fraction of ``b`` (float32
+    rounding is ~6e-8 of it), meaningful for a loss of 0.005 and of 5e+20 alike; NaN unless both
+    are finite."""
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return float("nan")
+    if a == b:
+        return 0.0
+    return abs(a - b) / abs(b) if b != 0 else float("inf")
+
+
+def print_loss_table(runs: dict[str, Run], every: int | None = None, unit: str = "epoch") -> None:
+    """epoch | loss (minigrad) | loss (torch) | |Δ|/|torch|, every N epochs and at the last one."""
     n = max(len(r.losses) for r in runs.values())
     every = every or max(1, n // 10)
     epochs = sorted({e for e in range(every, n + 1, every)} | {1, n})
-    headers = ["epoch"] + [f"loss ({e})" for e in runs] + (["|Δ|"] if len(runs) == 2 else [])
+    both = len(runs) == 2
+    headers = [unit] + [f"loss ({e})" for e in runs] + (["|Δ|/|torch|"] if both else [])
     rows = []
     for e in epochs:
         vals = [r.losses[e - 1] if e <= len(r.losses) else float("nan") for r in runs.values()]
-        rows.append([e] + vals + ([abs(vals[0] - vals[1])] if len(vals) == 2 else []))
+        if both:
+            rel = relative_difference(*vals)
+            vals.append("-" if math.isnan(rel) else rel)  # "-": a loss is inf or nan
+        rows.append([e] + vals)
     print_table(headers, rows)
 
 
@@ -291,6 +312,15 @@ class progress:
 # Plots (matplotlib, Agg: files only, never a window)
 # ------------------------------------------------------------------------------------------------
 
+def matplotlib_available() -> bool:
+    """Whether matplotlib can be imported (the demos print their numbers without it)."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def pyplot() -> ModuleType:
     import matplotlib
     matplotlib.use("Agg")
@@ -314,10 +344,23 @@ def caption(engines: Iterable[str]) -> str:
     return f"{engines[0]} only"
 
 
+def integer_ticks(ax: Any) -> None:
+    """Whole numbers only on the x axis (epochs and steps have no fractions)."""
+    from matplotlib.ticker import MaxNLocator
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))  # 0, 200, 400...
+
+
+def legend_below(ax: Any, ncol: int = 2, fontsize: float = 8) -> None:
+    """The legend under the axes, where it cannot hide a curve or a point."""
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=ncol, fontsize=fontsize,
+              frameon=False)
+
+
 def draw_losses(ax: Any, runs: dict[str, Run], title: str, log: bool = False) -> None:
     """Loss per epoch of each engine on ``ax`` (solid minigrad, dashed torch)."""
     for engine, run in runs.items():
         ax.plot(range(1, len(run.losses) + 1), run.losses, label=engine, **STYLE[engine])
+    integer_ticks(ax)
     ax.set_ylabel("loss")
     if log:
         ax.set_yscale("log")
@@ -327,19 +370,21 @@ def draw_losses(ax: Any, runs: dict[str, Run], title: str, log: bool = False) ->
 
 
 def draw_loss_difference(ax: Any, runs: dict[str, Run]) -> None:
-    """|loss(minigrad) - loss(torch)| per epoch, log scale (a gap means exactly equal)."""
+    """|loss(minigrad) - loss(torch)| / |loss(torch)| per epoch, log scale (a gap means exactly
+    equal)."""
     a, b = (np.array(runs[e].losses) for e in ENGINES)
     n = min(len(a), len(b))
-    diff = np.abs(a[:n] - b[:n])
+    diff = np.array([relative_difference(x, y) for x, y in zip(a[:n], b[:n], strict=True)])
     ax.plot(range(1, n + 1), np.where(diff > 0, diff, np.nan), color="tab:red", marker=".",
             markersize=3, linestyle="none")
     ax.set_yscale("log")
-    ax.set_ylabel("|Δ loss|")
-    ax.set_title("|loss(minigrad) − loss(torch)|  (no dot: exactly equal)", fontsize=9)
+    ax.set_ylabel("relative Δ")
+    ax.set_title("|loss(minigrad) − loss(torch)| / |loss(torch)|  (no dot: exactly equal)", fontsize=9)
     ax.grid(alpha=0.3)
 
 
-def plot_losses(runs: dict[str, Run], path: Path, title: str, log: bool = False) -> Path:
+def plot_losses(runs: dict[str, Run], path: Path, title: str, log: bool = False,
+                unit: str = "epoch") -> Path:
     """Loss curves of both engines overlaid and, below, their difference."""
     plt = pyplot()
     both = len(runs) == 2
@@ -348,7 +393,7 @@ def plot_losses(runs: dict[str, Run], path: Path, title: str, log: bool = False)
     draw_losses(axes[0][0], runs, f"{title}\nloss: {caption(runs)}", log)
     if both:
         draw_loss_difference(axes[1][0], runs)
-    axes[-1][0].set_xlabel("epoch")
+    axes[-1][0].set_xlabel(unit)
     return save(fig, path)
 
 
@@ -394,5 +439,6 @@ def plot_trajectories(runs: dict[str, Run], path: Path, title: str) -> Path:
         ax.grid(alpha=0.3)
     axes[0, 0].set_title(f"{title}\nparameters: {caption(runs)}", fontsize=10)
     axes[0, 0].legend()
+    integer_ticks(axes[-1, 0])
     axes[-1, 0].set_xlabel("epoch (0 = initial)")
     return save(fig, path)

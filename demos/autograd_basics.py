@@ -97,7 +97,8 @@ def main(cfg: Config) -> Result:
     print(f"largest |engine - hand| (relative): {result.deviations['hand']:.3g}")
     if "engines" in result.deviations:
         print(f"largest |minigrad - torch|: {result.deviations['engines']:.3g}")
-    result.plots.append(_plot_curves(libs, cfg.out / "derivatives.png", result))
+    if cfg.plots:
+        result.plots.append(_plot_curves(libs, cfg.out / "derivatives.png", result))
     return result
 
 

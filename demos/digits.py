@@ -68,9 +68,10 @@ def main(cfg: Config) -> Result:
         same = np.array_equal(*confusions.values())
         print(f"confusion matrices: {'identical' if same else 'different'} in the two engines")
         result.deviations["confusion entries"] = float(np.abs(np.subtract(*confusions.values())).sum())
-    result.plots += [plot_losses(runs, cfg.out / "loss.png", exp.title, log=True),
-                     _plot_confusion(runs, cfg.out / "confusion.png"),
-                     plot_trajectories(runs, cfg.out / "parameters.png", exp.title)]
+    if cfg.plots:
+        result.plots += [plot_losses(runs, cfg.out / "loss.png", exp.title, log=True),
+                         _plot_confusion(runs, cfg.out / "confusion.png"),
+                         plot_trajectories(runs, cfg.out / "parameters.png", exp.title)]
     return result
 
 

@@ -8,8 +8,8 @@ d(output)/d(input) and the gradient it sends on (their product: the chain rule).
 seed 002's result dL/dz = ŷ - y (so dL/dw = (ŷ - y) x, dL/db = ŷ - y), checked against the
 formula, against finite differences and against torch.
 
-The graph is written as DOT text (``graph.dot``) and, when Graphviz's ``dot`` program is
-installed, drawn as ``graph.svg``/``graph.png``.
+The graph is written as DOT text (``graph.dot``) and drawn as ``graph.png``: by Graphviz's ``dot``
+program when it is installed, else by matplotlib (``minigrad.viz.Graph.save``).
 """
 from __future__ import annotations
 
@@ -78,15 +78,15 @@ def main(cfg: Config) -> Result:
           "gradient meant for it):\n")
     print(trace)
     result = Result()
-    dot = viz.to_dot(loss, trace=trace)
-    (cfg.out / "graph.dot").write_text(dot)
+    graph = viz.graph(loss, trace=trace)
+    (cfg.out / "graph.dot").write_text(graph.to_dot())
     print(f"\nthe graph as DOT text: {cfg.out / 'graph.dot'}", end="")
-    if viz.graphviz_available():
-        result.plots.append(viz.render(dot, cfg.out / "graph.png"))
-        viz.render(dot, cfg.out / "graph.svg")
-        print(f"; drawn: {cfg.out / 'graph.svg'}, {cfg.out / 'graph.png'}")
+    if cfg.plots or viz.graphviz_available():
+        result.plots.append(graph.save(cfg.out / "graph.png"))
+        drawer = "Graphviz" if viz.graphviz_available() else "matplotlib (install Graphviz for its layout)"
+        print(f"; drawn by {drawer}: {cfg.out / 'graph.png'}")
     else:
-        print(" (install Graphviz to get it drawn as SVG/PNG)")
+        print()
 
     loss.backward()  # the engine itself, for comparison with the trace
     y_hat_v = y_hat.item()
@@ -113,7 +113,8 @@ def main(cfg: Config) -> Result:
     }
     if "torch" in cfg.engines:
         result.deviations["torch"] = max(abs(row[0] - row[4]) for row in rows.values())
-    result.plots.append(_plot_dldz(cfg, cfg.out / "dL_dz.png", z.item(), trace.grad(z).item()))
+    if cfg.plots:
+        result.plots.append(_plot_dldz(cfg, cfg.out / "dL_dz.png", z.item(), trace.grad(z).item()))
     return result
 
 
@@ -130,19 +131,21 @@ def _torch_gradients(w0: np.ndarray, b0: float) -> dict[str, float]:
 
 
 def _plot_dldz(cfg: Config, path, z_point: float, grad_point: float):
-    """dL/dz over z for both labels: autograd of each engine against the line ŷ - y."""
+    """dL/dz over z for both labels (a colour per label): autograd of each engine (solid minigrad,
+    dashed torch) against the line ŷ - y."""
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(7, 4.5))
     zs = np.linspace(-6, 6, 121, dtype=np.float32)
     engines = ("minigrad",) + tuple(e for e in cfg.engines if e == "torch")  # the trace is minigrad's
-    for label in (0.0, 1.0):
+    for label, colour in ((0.0, "tab:purple"), (1.0, "tab:green")):
         for engine in engines:
             lib = load_engine(engine, ())
             z = lib.tensor(zs, requires_grad=True)
             y_hat = lib.sigmoid(z)
             loss = -(label * lib.log(y_hat) + (1 - label) * lib.log(1 - y_hat))
             loss.sum().backward()  # each L_i depends on z_i only: one backward gives all dL_i/dz_i
-            ax.plot(zs, numpy(z.grad), label=f"autograd, y = {label:g} ({engine})", **STYLE[engine])
+            ax.plot(zs, numpy(z.grad), label=f"autograd, y = {label:g} ({engine})",
+                    **{**STYLE[engine], "color": colour})
         ax.plot(zs[::6], 1 / (1 + np.exp(-zs[::6].astype(np.float64))) - label, "k.",
                 label="ŷ − y" if label == 0 else None)
     ax.plot(z_point, grad_point, marker="*", markersize=16, color="crimson", linestyle="none",

@@ -51,9 +51,10 @@ def main(cfg: Config) -> Result:
     x, y = np.array(X_TRAIN).ravel(), np.array(Y_TRAIN).ravel()
     w, b = np.polyfit(x, y, 1)
     print(f"least squares (numpy, float64): w = {w:.4f}, b = {b:.4f}, prediction at 3.5 = {w * 3.5 + b:.4f}")
-    result.plots += [plot_losses(runs, cfg.out / "loss.png", exp.title, log=True),
-                     _plot_fit(runs, x, y, (w, b), cfg.out / "fit.png"),
-                     plot_trajectories(runs, cfg.out / "parameters.png", exp.title)]
+    if cfg.plots:
+        result.plots += [plot_losses(runs, cfg.out / "loss.png", exp.title, log=True),
+                         _plot_fit(runs, x, y, (w, b), cfg.out / "fit.png"),
+                         plot_trajectories(runs, cfg.out / "parameters.png", exp.title)]
     return result
 
 

@@ -19,7 +19,19 @@ from typing import Any
 
 import numpy as np
 
-from ._common import STYLE, Config, Experiment, Result, caption, compare, draw_losses, numpy, pyplot, save
+from ._common import (
+    STYLE,
+    Config,
+    Experiment,
+    Result,
+    caption,
+    compare,
+    draw_losses,
+    legend_below,
+    numpy,
+    pyplot,
+    save,
+)
 
 SUMMARY = "seed 003: raw w, b, manual w.data.sub_(lr*w.grad) -- and what never zeroing .grad does"
 DEFAULT_EPOCHS = 1000
@@ -86,27 +98,28 @@ def main(cfg: Config) -> Result:
     w_ls, b_ls = np.polyfit(x.astype(np.float64), y.astype(np.float64), 1)
     print(f"\nleast squares (numpy, float64): w = {w_ls:.4f}, b = {b_ls:.4f}; the data was made with "
           "w = 2, b = 5 plus noise")
-    result.plots += [_plot_losses(all_runs, cfg.out / "loss.png"),
-                     _plot_fit(all_runs, x, y, (w_ls, b_ls), cfg.out / "fit.png"),
-                     _plot_paths(all_runs, x, y, (w_ls, b_ls), cfg.out / "trajectory.png")]
+    if cfg.plots:
+        result.plots += [_plot_losses(all_runs, cfg.out / "loss.png"),
+                         _plot_fit(all_runs, x, y, (w_ls, b_ls), cfg.out / "fit.png"),
+                         _plot_paths(all_runs, x, y, (w_ls, b_ls), cfg.out / "trajectory.png")]
     return result
 
 
 def _plot_losses(all_runs: dict, path):
     plt = pyplot()
-    fig, axes = plt.subplots(1, len(all_runs), figsize=(14, 4))
+    fig, axes = plt.subplots(1, len(all_runs), figsize=(14, 4.6))
     for ax, (exp, runs) in zip(axes, all_runs.items(), strict=True):
         draw_losses(ax, runs, exp.title, log=True)
         stop = next(iter(runs.values())).metrics["post's loop stops at step"]
-        if stop != "never":
-            ax.axvline(stop, color="grey", linewidth=1)
-            ax.annotate(" the post's loop\n stops here", (stop, ax.get_ylim()[1]), va="top",
-                        fontsize=8, color="grey")
+        if stop != "never":  # labelled in the legend: a text on the plot would cross the curves
+            ax.axvline(stop, color="crimson", linewidth=1.2, linestyle=":",
+                       label=f"the post's loop stops (step {stop})")
         if exp.plot_steps:
             ax.set_xlim(0, exp.plot_steps)
             ax.set_title(f"{exp.title}\n(first {exp.plot_steps} steps; the swinging goes on)",
                          fontsize=10)
         ax.set_xlabel("step")
+        legend_below(ax)
     fig.suptitle(f"seed 003 by hand: loss per step, {caption(next(iter(all_runs.values())))}")
     return save(fig, path)
 
@@ -135,28 +148,37 @@ def _plot_fit(all_runs: dict, x, y, least_squares, path):
 
 
 def _plot_paths(all_runs: dict, x, y, least_squares, path):
-    """The (w, b) path of each run over the loss surface."""
+    """The (w, b) path of each run over the contours of the loss surface."""
     plt = pyplot()
-    ws, bs = np.meshgrid(np.linspace(-1, 5, 200), np.linspace(-4, 12, 200))
-    surface = 0.5 * np.mean((y[None, None, :] - ws[..., None] * x - bs[..., None]) ** 2, axis=-1)
-    fig, axes = plt.subplots(1, len(all_runs), figsize=(15, 4.6))
+    fig, axes = plt.subplots(1, len(all_runs), figsize=(15, 5.2))
     for ax, (exp, runs) in zip(axes, all_runs.items(), strict=True):
+        steps = exp.path_steps
+        paths = {}
+        for engine, run in runs.items():
+            shown = run.trajectory if steps is None else run.trajectory[:steps + 1]
+            paths[engine] = np.array([[p["w"][0], p["b"][0]] for p in shown])
+        # axes that hold the whole path shown and the least-squares point, with a margin
+        points = np.vstack([*paths.values(), [least_squares]])
+        low, high = points.min(axis=0), points.max(axis=0)
+        margin = 0.08 * (high - low) + 0.5
+        low, high = low - margin, high + margin
+        ws, bs = np.meshgrid(np.linspace(low[0], high[0], 200), np.linspace(low[1], high[1], 200))
+        surface = 0.5 * np.mean((y[None, None, :] - ws[..., None] * x - bs[..., None]) ** 2, axis=-1)
         ax.contour(ws, bs, surface, levels=np.geomspace(surface.min() + 1e-3, surface.max(), 14),
                    colors="lightgrey", linewidths=0.8)
-        steps = exp.path_steps
-        for engine, run in runs.items():
-            run_steps = len(run.trajectory) if steps is None else steps + 1
-            w = [p["w"][0] for p in run.trajectory[:run_steps]]
-            b = [p["b"][0] for p in run.trajectory[:run_steps]]
-            ax.plot(w, b, label=engine, marker="o", markersize=3, markevery=slice(0, 12),
-                    **{**STYLE[engine], "linewidth": STYLE[engine]["linewidth"] / 2})
+        for engine, wb in paths.items():
+            ax.plot(*wb.T, label=engine, **STYLE[engine])
+            ax.plot(*wb.T, linestyle="none", marker="o", markersize=2.5, color=STYLE[engine]["color"])
+        start = next(iter(paths.values()))[0]
+        ax.plot(*start, marker="o", markersize=9, color="tab:green", linestyle="none",
+                label="start (both engines)")
         ax.plot(*least_squares, "k*", markersize=12, label="least squares")
-        ax.set_xlim(-1, 5)
-        ax.set_ylim(-4, 12)
+        ax.set_xlim(low[0], high[0])
+        ax.set_ylim(low[1], high[1])
         ax.set_xlabel("w")
         ax.set_ylabel("b")
         ax.set_title(exp.title + ("" if steps is None else f"\n(first {steps} steps)"), fontsize=10)
-        ax.legend(fontsize=7)
+        legend_below(ax)
     fig.suptitle("path of (w, b) over the loss surface: "
                  f"{caption(next(iter(all_runs.values())))}")
     return save(fig, path)

@@ -21,6 +21,7 @@ from ._common import (
     draw_decision_boundary,
     draw_loss_difference,
     draw_losses,
+    legend_below,
     logistic_regression,
     numpy,
     plot_trajectories,
@@ -58,15 +59,16 @@ def main(cfg: Config) -> Result:
     runs, result = run_experiment(cfg, exp)
     state = next(iter(runs.values())).state
     x, y = numpy(state.x), numpy(state.y).ravel()
-    result.plots += [_plot_overview(runs, x, y, cfg.out / "overview.png"),
-                     plot_trajectories(runs, cfg.out / "parameters.png", exp.title)]
+    if cfg.plots:
+        result.plots += [_plot_overview(runs, x, y, cfg.out / "overview.png"),
+                         plot_trajectories(runs, cfg.out / "parameters.png", exp.title)]
     return result
 
 
 def _plot_overview(runs: dict, x, y, path):
     """Loss curves (and their difference) next to the decision boundary."""
     plt = pyplot()
-    fig = plt.figure(figsize=(12, 4.8))
+    fig = plt.figure(figsize=(12, 5.4))
     grid = fig.add_gridspec(2, 2, height_ratios=[3, 1.3], width_ratios=[1.2, 1])
     ax_loss = fig.add_subplot(grid[0, 0] if len(runs) == 2 else grid[:, 0])
     draw_losses(ax_loss, runs, "mean batch loss per epoch", log=True)
@@ -79,6 +81,6 @@ def _plot_overview(runs: dict, x, y, path):
     draw_decision_boundary(ax, x, y, runs)
     acc = ", ".join(f"{e} {r.metrics['accuracy']:.3f}" for e, r in runs.items())
     ax.set_title(f"decision boundary (accuracy: {acc})", fontsize=10)
-    ax.legend(fontsize=8, loc="upper right")
+    legend_below(ax)
     fig.suptitle(f"seed 000: logistic regression on two blobs, {caption(runs)}")
     return save(fig, path)

@@ -20,6 +20,7 @@ from ._common import (
     blobs,
     caption,
     draw_decision_boundary,
+    legend_below,
     logistic_regression,
     numpy,
     plot_losses,
@@ -67,23 +68,24 @@ def main(cfg: Config) -> Result:
     runs, result = run_experiment(cfg, exp)
     state = next(iter(runs.values())).state
     x_train, y_train = (numpy(t) for t in state.batches[0])
-    result.plots += [plot_losses(runs, cfg.out / "loss.png", exp.title, log=True),
-                     _plot_boundaries(runs, (x_train, y_train), (numpy(state.x_test), numpy(state.y_test)),
-                                      cfg.out / "decision_boundary.png"),
-                     plot_trajectories(runs, cfg.out / "parameters.png", exp.title)]
+    if cfg.plots:
+        test = (numpy(state.x_test), numpy(state.y_test))
+        result.plots += [plot_losses(runs, cfg.out / "loss.png", exp.title, log=True),
+                         _plot_boundaries(runs, (x_train, y_train), test, cfg.out / "decision_boundary.png"),
+                         plot_trajectories(runs, cfg.out / "parameters.png", exp.title)]
     return result
 
 
 def _plot_boundaries(runs: dict, train, test, path):
     plt = pyplot()
-    fig, axes = plt.subplots(1, 2, figsize=(12, 5))
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5.8))
     for ax, (name, (x, y)) in zip(axes, (("train", train), ("test", test)), strict=True):
         draw_decision_boundary(ax, x, y.ravel(), runs, names=("BLUE (0)", "RED (1)"))
         ax.plot(*NEW_POINT, marker="*", markersize=16, color="black", linestyle="none",
                 label="new point (1, 1)")
         acc = ", ".join(f"{e} {r.metrics[f'{name} accuracy']:.3f}" for e, r in runs.items())
         ax.set_title(f"{name} set ({len(y)} points): accuracy {acc}", fontsize=10)
-        ax.legend(fontsize=8, loc="upper left")
+        legend_below(ax, ncol=3)
     verdict = ", ".join(f"{e}: {r.metrics['class of (1, 1)']}" for e, r in runs.items())
     fig.suptitle(f"seed 002: decision boundary, {caption(runs)}; (1, 1) is {verdict}")
     return save(fig, path)

@@ -53,9 +53,10 @@ def main(cfg: Config) -> Result:
     exp = TinyLogisticRegression()
     runs, result = run_experiment(cfg, exp)
     print("(the post printed y_pred = 0.8809 at x = 4, from its own unseeded initial weights)")
-    result.plots += [plot_losses(runs, cfg.out / "loss.png", exp.title),
-                     _plot_fit(runs, cfg.out / "fit.png"),
-                     plot_trajectories(runs, cfg.out / "parameters.png", exp.title)]
+    if cfg.plots:
+        result.plots += [plot_losses(runs, cfg.out / "loss.png", exp.title),
+                         _plot_fit(runs, cfg.out / "fit.png"),
+                         plot_trajectories(runs, cfg.out / "parameters.png", exp.title)]
     return result
 
 

@@ -23,6 +23,9 @@ __all__ = ["compare", "compare_lines", "line_agreement"]
 # A decimal number, not part of a word ("x1", "float32") or of a dotted name ("2.13.0" gives one
 # number, 2.13); a full stop after it ends a sentence and is not part of it.
 NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?!\w)")
+# An object's address in its repr (``<AddBackward0 object at 0x7f...>``): different in every process,
+# so it is left out of the comparison.
+ADDRESS = re.compile(r"\bat 0x[0-9a-fA-F]+\b")
 
 
 def _decimals(text: str) -> int:
@@ -48,6 +51,7 @@ def line_agreement(a: str | None, b: str | None, rtol: float) -> tuple[bool, lis
     """Whether two output lines agree, and a note for each difference."""
     if a is None or b is None:
         return False, ["only one program printed this line"]
+    a, b = ADDRESS.sub("at 0x", a), ADDRESS.sub("at 0x", b)
     if NUMBER.sub("#", a) != NUMBER.sub("#", b):
         return False, ["the text differs"]
     notes = []

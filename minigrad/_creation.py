@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from . import _dtype
+from ._errstate import quiet
 from ._tensor import Tensor, _check_requires_grad, _size, _require_cpu
 
 
@@ -44,13 +45,36 @@ def _to_array(data: Any) -> Any:
     return data
 
 
+def _check_ragged(data: Any) -> None:
+    """torch reads the shape off the first element at each depth, then requires every sequence at
+    that depth to have that length: raise its ValueError at the first one that does not."""
+    shape, probe = [], data
+    while isinstance(probe, (list, tuple)):
+        shape.append(len(probe))
+        if not probe:
+            break
+        probe = probe[0]
+
+    def walk(seq: Any, depth: int) -> None:
+        if depth >= len(shape) or not isinstance(seq, (list, tuple)):
+            return
+        if len(seq) != shape[depth]:
+            raise ValueError(f"expected sequence of length {shape[depth]} at dim {depth} (got {len(seq)})")
+        for item in seq:
+            walk(item, depth + 1)
+
+    walk(data, 0)
+
+
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A new tensor holding a copy of ``data`` (a number, nested lists, a numpy array, a tensor)."""
     data = _to_array(data)
     try:
         np_dtype = _dtype.as_dtype(dtype).np if dtype is not None else _infer_dtype(data)
-        array = np.array(data, dtype=np_dtype)
+        with quiet():  # 1e6 as float16 is inf, silently, as in torch
+            array = np.array(data, dtype=np_dtype)
     except (ValueError, TypeError) as e:
+        _check_ragged(data)  # torch's ValueError for nested lists of unequal lengths
         raise TypeError(f"could not build a tensor from {type(data).__name__}: {e}") from None
     _dtype.from_numpy_dtype(array.dtype)  # reject dtypes torch does not have (e.g. strings)
     return _finish(array, requires_grad, device)
@@ -114,7 +138,13 @@ def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     np_dtype = _dtype.as_dtype(dtype).np if dtype is not None else _dtype._scalar_dtype(fill_value).np
-    return _finish(np.full(_size((size,)), fill_value, np_dtype), requires_grad, device)
+    np_dtype = np.dtype(np_dtype)
+    if np_dtype.kind == "f" and isinstance(fill_value, (int, float)) and math.isfinite(fill_value) \
+            and abs(fill_value) > float(np.finfo(np_dtype).max):
+        from .ops._util import C_TYPE
+        raise RuntimeError(f"value cannot be converted to type {C_TYPE[np_dtype.name]} without overflow")
+    array = np.full(_size((size,)), fill_value, np_dtype)
+    return _finish(array, requires_grad, device)
 
 
 def _like(input: Tensor, dtype: Any) -> np.dtype:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import operator
+import warnings
 from typing import Any, Callable, Iterator
 
 import numpy as np
@@ -131,7 +132,7 @@ class _RemovableHandle:
 class Tensor:
     """An n-dimensional array that can record the operations applied to it."""
 
-    __slots__ = ("_array", "_requires_grad", "grad", "grad_fn", "_output_nr", "_vc", "_base",
+    __slots__ = ("_array", "_requires_grad", "_grad", "grad_fn", "_output_nr", "_vc", "_base",
                  "_hooks", "__weakref__")
     __array_priority__ = 1000  # numpy defers `ndarray + tensor` to Tensor.__radd__
     _next = ()                 # a leaf is the end of every path through the graph
@@ -151,7 +152,7 @@ class Tensor:
     def _init(self, array: np.ndarray, requires_grad: bool) -> None:
         self._array = array
         self._requires_grad = requires_grad
-        self.grad = None
+        self._grad = None
         self.grad_fn = None
         self._output_nr = 0
         self._vc = [0]
@@ -168,7 +169,7 @@ class Tensor:
         t = new_object(Tensor)  # _init's body, inlined: this runs for every op's output
         t._array = array
         t._requires_grad = requires_grad
-        t.grad = t.grad_fn = t._base = t._hooks = None
+        t._grad = t.grad_fn = t._base = t._hooks = None
         t._output_nr = 0
         t._vc = [0]
         return t
@@ -186,6 +187,37 @@ class Tensor:
                                "differentiation use var_no_grad = var.detach().")
         _check_requires_grad(self._array, flag)
         self._requires_grad = bool(flag)
+
+    @property
+    def grad(self) -> "Tensor | None":
+        """A leaf's accumulated gradient (or a non-leaf's, after ``retain_grad()``)."""
+        grad = self._grad
+        if grad is None and self.grad_fn is not None and not self.retains_grad:
+            warnings.warn(_NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return grad
+
+    @grad.setter
+    def grad(self, grad: "Tensor | None") -> None:
+        if grad is not None:  # torch's checks, in its order
+            if not isinstance(grad, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(grad).__name__}")
+            if grad is self:
+                raise RuntimeError("can't assign Variable as its own grad")
+            if grad._array.dtype != self._array.dtype:
+                from .ops._util import C_TYPE
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{C_TYPE[grad._array.dtype.name]}' to a "
+                    f"tensor with grad_dtype '{_SCALAR_TYPE[self._array.dtype.name]}'. The gradient must "
+                    "match the tensor's grad_dtype (defaults to the tensor's dtype). You can set the "
+                    "tensor's grad_dtype attribute with a specific dtype, or None to allow any dtype. Set "
+                    "grad_dtype with caution. Diverging the dtypes of a tensor and its gradient may break "
+                    "downstream systems that assume they match.")
+            if grad._array.shape != self._array.shape:
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(grad._array.shape)}' to "
+                                   f"a tensor of size '{list(self._array.shape)}'. Please ensure that the "
+                                   "gradient and the tensor are the same size")
+        self._grad = grad
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
         self.requires_grad = requires_grad
@@ -228,6 +260,10 @@ class Tensor:
     def element_size(self) -> int:
         return self._array.itemsize
 
+    def data_ptr(self) -> int:
+        """The address of the first element (views of one storage differ by their offset)."""
+        return self._array.__array_interface__["data"][0]
+
     @property
     def dtype(self) -> DType:
         return _dtype._FROM_NP[self._array.dtype]
@@ -246,16 +282,71 @@ class Tensor:
     def is_contiguous(self) -> bool:
         return bool(self._array.flags.c_contiguous)
 
+    def stride(self, dim: int | None = None) -> tuple[int, ...] | int:
+        """Steps in elements (not bytes) between neighbours along each dimension."""
+        steps = tuple(s // self._array.itemsize for s in self._array.strides)
+        if self._array.size == 0:  # nothing is stored: torch reports the contiguous layout
+            steps = tuple(int(np.prod(self._array.shape[i + 1:])) for i in range(self._array.ndim))
+        return steps if dim is None else steps[_wrap_dim(dim, self._array.ndim)]
+
+    def storage_offset(self) -> int:
+        """Where this view starts in the storage it shares, in elements."""
+        root = self._array
+        while isinstance(root.base, np.ndarray):
+            root = root.base
+        start = self._array.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+        return start // self._array.itemsize
+
     @property
     def _version(self) -> int:
         return self._vc[0]
 
     @property
     def T(self) -> "Tensor":
-        return self.permute(*range(self._array.ndim - 1, -1, -1))
+        """The dims reversed; meant for matrices (torch warns for other ranks)."""
+        n = self._array.ndim
+        if n == 0:
+            warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these "
+                          "cases.", UserWarning, stacklevel=2)
+        elif n != 2:
+            warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+                          "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+                          "transpose batches of matrices or `x.permute(*"
+                          f"{_dtype.DISPLAY_NAME[0]}.arange(x.ndim - 1, -1, -1))` to reverse the dimensions "
+                          "of a tensor.", UserWarning, stacklevel=2)
+        return self.permute(tuple(range(n - 1, -1, -1)))
 
     @property
     def mT(self) -> "Tensor":
+        """The last two dims swapped (a batch of matrices transposed)."""
+        return self._matrix_transpose("mT", "This function is the identity in these cases.")
+
+    @property
+    def mH(self) -> "Tensor":
+        """The conjugate transpose of a batch of matrices: for real tensors, ``mT``."""
+        return self._matrix_transpose("mH", "Consider using x.conj().")
+
+    @property
+    def H(self) -> "Tensor":
+        """The conjugate transpose of a matrix: for real tensors, ``T`` (2-D only)."""
+        n = self._array.ndim
+        if n == 0:
+            warnings.warn("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().", UserWarning,
+                          stacklevel=2)
+            return self.permute(())
+        if n != 2:
+            raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {n}-D tensor."
+                               + (" For batches of matrices, consider using tensor.mH" if n > 2 else ""))
+        return self.transpose(0, 1)
+
+    def _matrix_transpose(self, name: str, hint: str) -> "Tensor":
+        n = self._array.ndim
+        if n == 0:
+            warnings.warn(f"Tensor.{name} is deprecated on 0-D tensors. {hint}", UserWarning, stacklevel=3)
+            return self.permute(())
+        if n == 1:
+            raise RuntimeError(f"tensor.{name} is only supported on matrices or batches of matrices. Got 1-D "
+                               "tensor.")
         return self.transpose(-2, -1)
 
     @property
@@ -528,6 +619,8 @@ class Tensor:
     clip_ = clamp_
 
     def masked_fill_(self, mask: "Tensor", value: Any) -> "Tensor":
+        if isinstance(mask, Tensor):  # (in place, torch names self's size first)
+            _ops._util.broadcast_shapes(self._array.shape, mask._array.shape)
         return self._inplace(_ops.masked_fill, mask, value)
 
     def neg_(self) -> "Tensor":
@@ -567,58 +660,58 @@ class Tensor:
         return _ops.shape.repeat(self, *repeats)
 
     def copy_(self, src: Any) -> "Tensor":
-        src = src if isinstance(src, Tensor) else Tensor._make(src)
-        # clone: a new node even when src already has the dtype and shape (to/expand then return
-        # src itself, and this tensor would take over src's history instead of pointing to src)
-        out = self._inplace(lambda t, s: s.to(t.dtype).expand(t.shape).clone(), src)
-        if out.grad_fn is not None and out._base is None:  # (on a view, CopySlices names it)
-            out.grad_fn.node_name = "torch::autograd::CopyBackwards"
-        return out
+        from .ops._util import check_broadcast_to
+        from .ops.shape import Copy
+        src = src if isinstance(src, Tensor) else Tensor._make(np.asarray(src))
+        check_broadcast_to(src._array.shape, self._array.shape)
+        return self._inplace(Copy.apply, src)
 
     def fill_(self, value: Any) -> "Tensor":
-        return self._overwrite(np.asarray(value.item() if isinstance(value, Tensor) else value))
+        if isinstance(value, Tensor):
+            if value._array.ndim:
+                raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor with "
+                                   f"{value._array.ndim} dimensions.")
+            return self._overwrite(value, "FillBackward3")
+        return self._overwrite(np.asarray(value), "FillBackward2")
 
     def zero_(self) -> "Tensor":
-        return self._overwrite(np.zeros((), self._array.dtype))
+        return self._overwrite(np.zeros((), self._array.dtype), "ZeroBackward0")
 
-    def _overwrite(self, values: np.ndarray) -> "Tensor":
-        """Replace every element by ``values`` (fill_, zero_, uniform_, ...).  The old values no
-        longer matter, so no gradient flows back through this tensor's history."""
-        self._check_inplace()
-        if GradMode.enabled and self._base is not None and self._base[0]._requires_grad:
-            # the base keeps its graph, with this view's part replaced by constants
-            return self._inplace_on_view(lambda t: Tensor._make(values.astype(t._array.dtype)))
-        self._write(values.astype(self._array.dtype, copy=False))
-        if self.grad_fn is not None:
-            self.grad_fn, self._requires_grad = None, False
-        return self
+    def _overwrite(self, value: "np.ndarray | Tensor", node_name: str) -> "Tensor":
+        """Replace every element by ``value`` (fill_, zero_, uniform_, ...).  Recorded, as torch
+        does, as a node named ``node_name`` that gives the old values a zero gradient."""
+        from .ops.shape import Overwrite
+        return self._inplace(Overwrite.apply, value, node_name)
 
     # The random fills below draw in the order torch visits this tensor's memory (random.fill_values)
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> "Tensor":
         from . import random
         return self._overwrite(random.fill_values(self._array, random.uniform_array, a, b,
-                                                  generator=generator))
+                                                  generator=generator), "UniformBackward0")
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> "Tensor":
         from . import random
-        return self._overwrite(random.normal_fill(self._array, mean, std, generator))
+        return self._overwrite(random.normal_fill(self._array, mean, std, generator), "NormalBackward0")
 
     def random_(self, from_: int = 0, to: int | None = None, *, generator: Any = None) -> "Tensor":
         from . import random
         if to is None and from_ == 0:
-            return self._overwrite(random.fill_values(self._array, random.random_array, generator=generator))
+            return self._overwrite(random.fill_values(self._array, random.random_array, generator=generator),
+                                   "RandomBackward2")
+        name = "RandomBackward1" if to is None else "RandomBackward0"  # torch's overloads: (to), (from, to)
         if to is None:
             from_, to = 0, from_
 
         def kernel(shape: tuple, dtype: Any, g: Any) -> np.ndarray:
             return random.randint_array(from_, to, shape, dtype, g)
-        return self._overwrite(random.fill_values(self._array, kernel, generator=generator))
+        return self._overwrite(random.fill_values(self._array, kernel, generator=generator), name)
 
     def bernoulli_(self, p: "float | Tensor" = 0.5, *, generator: Any = None) -> "Tensor":
         """Fill with 0/1 draws: ``p`` a float, or a tensor of probabilities broadcast to self."""
         from . import random
+        name = "BernoulliBackward1" if isinstance(p, Tensor) else "BernoulliBackward2"
         p = p._array if isinstance(p, Tensor) else p
-        return self._overwrite(random.bernoulli_fill(self._array, p, generator))
+        return self._overwrite(random.bernoulli_fill(self._array, p, generator), name)
 
     def bernoulli(self, p: float | None = None, *, generator: Any = None) -> "Tensor":
         from . import random
@@ -632,25 +725,32 @@ class Tensor:
     def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> "Tensor":
         from . import random
         return self._overwrite(random.fill_values(self._array, random.exponential_array, lambd,
-                                                  generator=generator))
+                                                  generator=generator), "ExponentialBackward0")
 
     def geometric_(self, p: float, *, generator: Any = None) -> "Tensor":
         from . import random
         return self._overwrite(random.fill_values(self._array, random.geometric_array, p,
-                                                  generator=generator))
+                                                  generator=generator), "GeometricBackward0")
 
     def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None) -> "Tensor":
         from . import random
         return self._overwrite(random.fill_values(self._array, random.cauchy_array, median, sigma,
-                                                  generator=generator))
+                                                  generator=generator), "CauchyBackward0")
 
     def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: Any = None) -> "Tensor":
         from . import random
         return self._overwrite(random.fill_values(self._array, random.log_normal_array, mean, std,
-                                                  generator=generator))
+                                                  generator=generator), "LogNormalBackward0")
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        from .ops.indexing import index_put
+        from .ops.indexing import index_put, setitem_value, strip_leading_ones
+        if _is_whole(key):  # x[:] = v, x[...] = v: torch writes into x itself, with fill_ or copy_
+            value = setitem_value(self, value)
+            if value._array.ndim == 0 and value._array.shape != self._array.shape:
+                self.fill_(value)
+            else:
+                self.copy_(strip_leading_ones(value).expand(self._array.shape))
+            return
         self._inplace(index_put, key, value)
         if self.grad_fn is not None and self.grad_fn.node_name is None and not _is_index_put(key):
             self.grad_fn.node_name = "torch::autograd::CopySlices"  # torch copies into a view of x
@@ -773,6 +873,20 @@ class Tensor:
         return _ops.index(self, key)
 
 
+_NON_LEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+    "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+    "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor "
+    "by mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 "
+    "for more information.")
+
+
+def _is_whole(key: Any) -> bool:
+    """Whether ``key`` is only ``:`` and ``...`` (torch indexes nothing for these: x[:] is x)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    return all(p is Ellipsis or isinstance(p, slice) and p == slice(None) for p in parts)
+
+
 def _is_index_put(key: Any) -> bool:
     """Whether torch does ``x[key] = v`` as one index_put_ on x: index arrays, with nothing else
     but ``:`` and ``...`` (any int, slice or None first makes a view, which it copies into)."""
@@ -869,3 +983,8 @@ def _inplace_method(name: str) -> Callable[..., Tensor]:
 
 for _name in _ops.INPLACE_MATH:
     setattr(Tensor, _name + "_", _inplace_method(_name))
+# the in-place forms of the basic pointwise ops that have no method of their own above
+for _name in ("sin", "cos", "log", "log1p", "sqrt", "abs", "absolute", "sign", "floor", "ceil", "round",
+              "trunc", "negative", "logical_not"):
+    if not hasattr(Tensor, _name + "_"):
+        setattr(Tensor, _name + "_", _inplace_method(_name))

@@ -5,8 +5,10 @@ edge per input in ``node._next`` -- ``None`` for an input that needs no gradient
 ``(target, output_nr, shape)`` where ``target`` is the input's own ``grad_fn`` or, for a leaf,
 the leaf Tensor itself.  So a leaf is simply where a path ends.
 
-* ``to_dot(t)`` returns Graphviz DOT text of the graph that produced ``t`` (no dependency);
-  ``render(dot, path)`` turns it into SVG/PNG when Graphviz's ``dot`` program is installed.
+* ``graph(t)`` returns the graph that produced ``t`` as a ``Graph``: ``.to_dot()`` gives Graphviz
+  DOT text (no dependency), ``.save("graph.png")`` draws it -- with Graphviz's ``dot`` program when
+  it is installed, else with matplotlib in a layered layout (``.layout()``) -- and in Jupyter it
+  displays itself.  ``to_dot(t)`` is ``graph(t).to_dot()``; ``render(dot, path)`` runs ``dot``.
 * ``trace_backward(loss)`` repeats what ``loss.backward()`` does, in the engine's order, and
   records at each node the gradient it receives, the local derivative (Jacobian) of its output with
   respect to each input, and the gradient it sends on: ``sent = received @ local``.  It writes no
@@ -19,6 +21,7 @@ Name the tensors you care about and they are labelled with those names::
 """
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -30,9 +33,11 @@ import numpy as np
 from ._tensor import Tensor
 from .autograd.engine import _add_to, _edge_of, _fit_shape, _toposort
 from .autograd.grad_mode import no_grad
+from .nn.parameter import Parameter
 
-__all__ = ["to_dot", "render", "graphviz_available", "trace_backward", "BackwardTrace", "TraceStep",
-           "InputGrad", "format_array", "MAX_JACOBIAN_ENTRIES"]
+__all__ = ["graph", "Graph", "Vertex", "Edge", "Layout", "to_dot", "render", "graphviz_available",
+           "trace_backward", "BackwardTrace", "TraceStep", "InputGrad", "format_array",
+           "MAX_JACOBIAN_ENTRIES"]
 
 # Jacobians with more entries than this are not computed (one backward call per output element).
 MAX_JACOBIAN_ENTRIES = 64
@@ -81,7 +86,7 @@ def _roots(tensors: Any) -> list:
 
 
 # ---------------------------------------------------------------------------------------------
-# The graph as DOT text
+# The graph: its vertices and edges, as DOT text, and drawn
 # ---------------------------------------------------------------------------------------------
 
 def _quote(text: str) -> str:
@@ -92,57 +97,304 @@ def _shape(shape: tuple) -> str:
     return "[" + ", ".join(map(str, shape)) + "]"
 
 
-def to_dot(tensors: Tensor | list, names: Mapping[str, Tensor] | None = None,
-           trace: "BackwardTrace | None" = None) -> str:
-    """Graphviz DOT source of the graph that computed ``tensors``.
+@dataclass
+class Vertex:
+    """One box of the drawing: an op node, a leaf tensor, or an output tensor."""
+    kind: str       # "op", "leaf" or "output"
+    name: str       # op: the node's name() as torch gives it (``SigmoidBackward0``); else the tensor's
+    label: str      # the full label of the DOT drawing (with the user's names, numbered)
+    shape: tuple | None  # of the tensor (None for an op: its outputs' shapes are on its edges)
+    tensor_names: list[str] = field(default_factory=list)  # the user's names of the tensors it made
+    parameter: bool = False  # a leaf that is an nn.Parameter
 
-    Leaves are ellipses, ops are boxes, each edge points the way the forward pass went and is
-    labelled with the shape of the tensor it carries -- plus, if a ``trace`` of this graph is
-    given, the gradient that flowed back along it.  A tensor that does not require grad has no
+
+@dataclass
+class Edge:
+    """The forward direction: ``source`` (an input) was used to compute ``target``."""
+    source: int
+    target: int
+    shape: tuple
+    grad: np.ndarray | None = None  # the gradient that flowed back along it, when traced
+
+
+@dataclass
+class Layout:
+    """Where ``Graph.figure`` draws: ``position[k]`` = (x, layer) of vertex k (layer 0 at the
+    bottom: the outputs); ``routes[i]`` = the points edge i passes, from its source to its target."""
+    position: dict[int, tuple[float, int]]
+    routes: list[list[tuple[float, int]]]
+    width: int   # points in the widest layer
+    depth: int   # number of layers
+
+
+class Graph:
+    """The graph that computed some tensors: ``vertices`` and ``edges`` (indices into vertices).
+
+    ``to_dot()`` gives Graphviz text; ``save(path)`` draws it with Graphviz when its ``dot``
+    program is installed and with matplotlib otherwise; in Jupyter the graph displays itself
+    (SVG through Graphviz, else a matplotlib PNG).
+    """
+
+    def __init__(self, vertices: list[Vertex], edges: list[Edge]) -> None:
+        self.vertices = vertices
+        self.edges = edges
+
+    def __repr__(self) -> str:
+        return f"<Graph: {len(self.vertices)} vertices, {len(self.edges)} edges>"
+
+    # -- DOT ------------------------------------------------------------------------------------
+
+    def to_dot(self) -> str:
+        """Graphviz DOT source: leaves are ellipses, ops boxes, outputs double octagons."""
+        lines = ["digraph autograd {", "  rankdir=TB;", '  node [fontname="Helvetica", fontsize=11];',
+                 '  edge [fontname="Helvetica", fontsize=9];']
+        style = {"leaf": "shape=ellipse, style=filled, fillcolor=lightblue",
+                 "op": "shape=box, style=filled, fillcolor=lightgrey",
+                 "output": "shape=doubleoctagon, style=filled, fillcolor=darkolivegreen1"}
+        for k, v in enumerate(self.vertices):
+            lines.append(f"  {self._dot_id(k)} [{style[v.kind]}, label={_quote(v.label)}];")
+        for e in self.edges:
+            attributes = ""
+            if self.vertices[e.target].kind != "output":
+                text = _shape(e.shape) + ("" if e.grad is None else "\ngrad " + format_array(e.grad))
+                attributes = f" [label={_quote(text)}]"
+            lines.append(f"  {self._dot_id(e.source)} -> {self._dot_id(e.target)}{attributes};")
+        lines.append("}")
+        return "\n".join(lines) + "\n"
+
+    def _dot_id(self, k: int) -> str:
+        return f"out{k}" if self.vertices[k].kind == "output" else f"n{k}"
+
+    # -- layout ---------------------------------------------------------------------------------
+
+    def layers(self) -> list[int]:
+        """Each vertex's layer: the longest path from it to an output (outputs are layer 0), so
+        every vertex lies in a higher layer than everything computed from it."""
+        layer = [0] * len(self.vertices)
+        waiting = [0] * len(self.vertices)  # consumers not settled yet, per vertex
+        inputs: list[list[int]] = [[] for _ in self.vertices]
+        for e in self.edges:
+            waiting[e.source] += 1
+            inputs[e.target].append(e.source)
+        ready = [k for k, n in enumerate(waiting) if n == 0]
+        while ready:  # a vertex is settled once all its consumers are
+            k = ready.pop()
+            for j in inputs[k]:
+                layer[j] = max(layer[j], layer[k] + 1)
+                waiting[j] -= 1
+                if waiting[j] == 0:
+                    ready.append(j)
+        return layer
+
+    def layout(self, sweeps: int = 4) -> "Layout":
+        """Where to draw each vertex, as (x, layer): layers by ``layers()``; an edge that skips
+        layers gets a waypoint in each layer it passes, so it can go around the boxes there; and
+        within a layer, an order with few crossing edges by the barycentre heuristic: sort the
+        points of a layer by the mean x of their neighbours in the layer above, going down, then
+        by the mean x of those in the layer below, going up, a few times."""
+        layer = self.layers()
+        rows: dict[int, list] = {n: [] for n in range(max(layer) + 1)}
+        for k in range(len(self.vertices)):
+            rows[layer[k]].append(("vertex", k))
+        above: dict = {}  # point -> its neighbours one layer up (towards the inputs)
+        below: dict = {}  # point -> its neighbours one layer down (towards the outputs)
+        chains = []
+        for i, e in enumerate(self.edges):
+            waypoints = [("waypoint", i, n) for n in range(layer[e.source] - 1, layer[e.target], -1)]
+            chain = [("vertex", e.source), *waypoints, ("vertex", e.target)]
+            for upper, lower in zip(chain, chain[1:]):
+                below.setdefault(upper, []).append(lower)
+                above.setdefault(lower, []).append(upper)
+            for point in waypoints:
+                rows[point[2]].append(point)
+            chains.append(chain)
+        x: dict = {}
+
+        def place(row: list) -> None:
+            for i, point in enumerate(row):
+                x[point] = i - (len(row) - 1) / 2  # centred on 0
+
+        def barycentre(point: Any, neighbours: dict) -> float:
+            xs = [x[p] for p in neighbours.get(point, [])]
+            return sum(xs) / len(xs) if xs else x[point]
+
+        for row in rows.values():
+            place(row)
+        top = max(rows)
+        for sweep in range(sweeps):
+            downward = sweep % 2 == 0
+            neighbours = above if downward else below
+            for n in (range(top - 1, -1, -1) if downward else range(1, top + 1)):
+                rows[n].sort(key=lambda point: barycentre(point, neighbours))
+                place(rows[n])
+
+        def at(point: Any) -> tuple[float, int]:
+            return x[point], (layer[point[1]] if point[0] == "vertex" else point[2])
+
+        return Layout({k: at(("vertex", k)) for k in range(len(self.vertices))},
+                      [[at(p) for p in chain] for chain in chains],
+                      max(len(row) for row in rows.values()), top + 1)
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    def figure(self) -> Any:
+        """A matplotlib Figure of the graph in the ``layout()``: inputs at the top, the outputs
+        at the bottom, an arrow per edge labelled with the shape it carries (and, when traced,
+        the gradient that came back along it)."""
+        try:
+            from matplotlib.figure import Figure
+        except ImportError as e:
+            raise ImportError("drawing a graph needs matplotlib or Graphviz's `dot` program; "
+                              "to_dot() gives the DOT text without either") from e
+
+        lay = self.layout()
+        x_gap, y_gap = 2.3, 1.15  # inches between neighbouring points (a label is up to ~2 wide)
+        width, height = lay.width * x_gap, (lay.depth - 1) * y_gap
+        fig = Figure(figsize=(max(3.0, width + 0.4), height + 1.4))
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_axis_off()
+        ax.set_xlim(-width / 2 - 0.2, width / 2 + 0.2)
+        ax.set_ylim(-0.7, height + 0.7)
+
+        def inches(point: tuple[float, int]) -> tuple[float, float]:
+            return point[0] * x_gap, point[1] * y_gap
+
+        colours = {"op": "#e6e6e6", "leaf": "#cfe8f7", "output": "#d5f2b8"}
+        boxes = {}
+        for k, v in enumerate(self.vertices):
+            # the boxes are drawn first (lowest zorder): arrows are clipped to their outlines
+            boxes[k] = ax.text(*inches(lay.position[k]), _box_text(v), ha="center", va="center",
+                               fontsize=8.5, zorder=1,
+                               bbox={"boxstyle": "square,pad=0.4" if v.kind == "op" else "round,pad=0.4",
+                                     "facecolor": colours[v.kind], "edgecolor": "#555555"})
+        for e, route in zip(self.edges, lay.routes, strict=True):
+            points = [inches(p) for p in route]
+            arrow = {"arrowstyle": "-", "color": "#444444", "linewidth": 1, "shrinkA": 0, "shrinkB": 0}
+            for i, (start, end) in enumerate(zip(points, points[1:])):
+                last = i == len(points) - 2
+                ends = {"patchA": boxes[e.source].get_bbox_patch()} if i == 0 else {}
+                if last:
+                    ends.update(patchB=boxes[e.target].get_bbox_patch(), arrowstyle="-|>", shrinkB=1)
+                ax.annotate("", xy=end, xytext=start, zorder=2, arrowprops={**arrow, **ends})
+            if self.vertices[e.target].kind != "output":
+                (xa, ya), (xb, yb) = points[-2], points[-1]  # labelled on its last stretch
+                text = _shape(e.shape) + ("" if e.grad is None else "\ngrad " + format_array(e.grad))
+                ax.text((xa + xb) / 2, (ya + yb) / 2, text, ha="center", va="center", fontsize=7,
+                        color="#333333", zorder=3,
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
+                              "alpha": 0.85})
+        return fig
+
+    def save(self, path: str | Path) -> Path:
+        """Draw the graph into ``path`` (format from the suffix: png, svg, pdf): with Graphviz's
+        ``dot`` when it is installed, else with matplotlib."""
+        path = Path(path)
+        if graphviz_available():
+            return render(self.to_dot(), path)
+        self.figure().savefig(path, dpi=100)
+        return path
+
+    # -- Jupyter --------------------------------------------------------------------------------
+
+    def _repr_svg_(self) -> str | None:
+        """Jupyter's SVG: drawn by Graphviz (None without it: then ``_repr_png_`` draws)."""
+        if not graphviz_available():
+            return None
+        return _run_dot(self.to_dot(), "svg").decode()
+
+    def _repr_png_(self) -> bytes | None:
+        """Jupyter's PNG, drawn by matplotlib, when Graphviz is not there to give an SVG."""
+        if graphviz_available():
+            return None
+        buffer = io.BytesIO()
+        self.figure().savefig(buffer, format="png", dpi=100)
+        return buffer.getvalue()
+
+
+def _box_text(v: Vertex) -> str:
+    """What a box says: an op's torch name and the names of the tensors it made; a tensor's name,
+    shape, and whether it is a parameter."""
+    if v.kind == "op":
+        return "\n".join([v.name, *v.tensor_names])
+    kind = "Parameter " if v.parameter and v.name != "Parameter" else ""
+    return f"{v.name}\n{kind}{_shape(v.shape)}"
+
+
+def graph(tensors: Tensor | list, names: Mapping[str, Tensor] | None = None,
+          trace: "BackwardTrace | None" = None) -> Graph:
+    """The graph that computed ``tensors``, as a ``Graph`` (print it with ``to_dot()``, draw it
+    with ``save(path)``; Jupyter shows it).
+
+    ``names`` labels the tensors you care about; with the ``trace`` of this graph the edges also
+    carry the gradients that flowed back along them.  A tensor that does not require grad has no
     graph: its drawing is the single tensor.
     """
     roots = _roots(tensors)
     labels = trace.labels if trace is not None else _Labels(names)
     sent = trace._sent if trace is not None else {}
-    ids: dict[int, str] = {}
+    index: dict[int, int] = {}
+    vertices: list[Vertex] = []
+    edges: list[Edge] = []
 
-    def vid(v: Any) -> str:
-        return ids.setdefault(id(v), f"n{len(ids)}")
+    def vertex(v: Any) -> int:
+        """The index of graph vertex ``v`` (a node or a leaf), added on first sight."""
+        if id(v) not in index:
+            index[id(v)] = len(vertices)
+            if isinstance(v, Tensor):
+                unnamed = "Parameter" if isinstance(v, Parameter) else "leaf"
+                vertices.append(Vertex("leaf", labels.by_edge.get((v, 0)) or unnamed,
+                                       labels.vertex(v) + "\n" + _shape(v._array.shape), v._array.shape,
+                                       parameter=isinstance(v, Parameter)))
+            else:
+                made = [labels.by_edge[(v, nr)] for nr in range(v._n_outputs) if (v, nr) in labels.by_edge]
+                vertices.append(Vertex("op", v.name(), labels.vertex(v), None, made))
+        return index[id(v)]
 
-    lines = ["digraph autograd {", "  rankdir=TB;", '  node [fontname="Helvetica", fontsize=11];',
-             '  edge [fontname="Helvetica", fontsize=9];']
-    starts = [_edge_of(r)[0] if r._requires_grad else r for r in roots]
-    for v in _toposort(list(dict.fromkeys(starts))):
-        if isinstance(v, Tensor):
-            lines.append(f"  {vid(v)} [shape=ellipse, style=filled, fillcolor=lightblue, "
-                         f"label={_quote(labels.vertex(v) + chr(10) + _shape(v._array.shape))}];")
-            continue
-        lines.append(f"  {vid(v)} [shape=box, style=filled, fillcolor=lightgrey, "
-                     f"label={_quote(labels.vertex(v))}];")
-        for i, edge in enumerate(v._next):
-            if edge is None:
-                continue
-            target, nr, shape = edge
-            text = _shape(shape)
-            if (v, i) in sent:
-                text += "\ngrad " + format_array(sent[(v, i)])
-            lines.append(f"  {vid(target)} -> {vid(v)} [label={_quote(text)}];")
-    for k, r in enumerate(roots):  # the output itself, hanging off the node that made it
-        out = f"out{k}"
+    outputs = []
+    for r in roots:  # an output vertex per root, below the node that made it
         name = labels.by_edge.get(_edge_of(r)) if r._requires_grad else None
-        lines.append(f"  {out} [shape=doubleoctagon, style=filled, fillcolor=darkolivegreen1, "
-                     f"label={_quote((name or 'output') + chr(10) + _shape(r._array.shape))}];")
-        if r._requires_grad:
-            lines.append(f"  {vid(_edge_of(r)[0])} -> {out};")
-        else:
-            lines.append(f"  {vid(r)} -> {out};")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+        vertices.append(Vertex("output", name or "output",
+                               (name or "output") + "\n" + _shape(r._array.shape), r._array.shape))
+        outputs.append(len(vertices) - 1)
+    starts = [_edge_of(r)[0] if r._requires_grad else r for r in roots]
+    for out, start in zip(outputs, starts, strict=True):
+        edges.append(Edge(vertex(start), out, vertices[out].shape))
+    order = _toposort(list(dict.fromkeys(starts)))
+    for v in order:
+        vertex(v)
+    for v in order:
+        k = vertex(v)
+        for i, edge in enumerate(v._next):
+            if edge is not None:
+                target, _, shape = edge
+                edges.append(Edge(vertex(target), k, shape, sent.get((v, i))))
+    return Graph(vertices, edges)
+
+
+def to_dot(tensors: Tensor | list, names: Mapping[str, Tensor] | None = None,
+           trace: "BackwardTrace | None" = None) -> str:
+    """Graphviz DOT source of the graph that computed ``tensors`` (``graph(...).to_dot()``).
+
+    Leaves are ellipses, ops are boxes, each edge points the way the forward pass went and is
+    labelled with the shape of the tensor it carries -- plus, if a ``trace`` of this graph is
+    given, the gradient that flowed back along it.
+    """
+    return graph(tensors, names, trace).to_dot()
 
 
 def graphviz_available() -> bool:
     """Whether Graphviz's ``dot`` program is on the PATH (needed only by ``render``)."""
     return shutil.which("dot") is not None
+
+
+def _run_dot(dot_source: str, fmt: str) -> bytes:
+    exe = shutil.which("dot")
+    if exe is None:
+        raise RuntimeError("rendering a graph needs Graphviz's `dot` program (e.g. `apt-get install "
+                           "graphviz`); to_dot() gives the DOT text without it, and "
+                           "graph(t).save(path) draws with matplotlib instead")
+    return subprocess.run([exe, f"-T{fmt}"], input=dot_source.encode(), check=True,
+                          capture_output=True).stdout
 
 
 def render(dot_source: str, path: str | Path, fmt: str | None = None) -> Path:
@@ -151,12 +403,7 @@ def render(dot_source: str, path: str | Path, fmt: str | None = None) -> Path:
     Needs Graphviz's ``dot`` program; raises ``RuntimeError`` saying so when it is missing.
     """
     path = Path(path)
-    fmt = fmt or path.suffix.lstrip(".") or "svg"
-    exe = shutil.which("dot")
-    if exe is None:
-        raise RuntimeError("rendering a graph needs Graphviz's `dot` program (e.g. `apt-get install "
-                           "graphviz`); to_dot() gives the DOT text without it")
-    subprocess.run([exe, f"-T{fmt}", "-o", str(path)], input=dot_source.encode(), check=True)
+    path.write_bytes(_run_dot(dot_source, fmt or path.suffix.lstrip(".") or "svg"))
     return path
 
 

@@ -2,12 +2,12 @@
 
 * ``docs/coverage.md`` is generated from each public module's ``__all__``: the checked-in page
   must equal a fresh rendering, so it cannot drift as ops are added.
-* A public module's namespace is its ``__all__``.  For the modules that only gather an API (package
-  ``__init__`` files and the device stubs) every other name without an underscore, except their
-  own submodules, is a leak (``np``, ``math``, ``Any``, helpers).  Modules that also hold the
-  implementation (``nn.functional``, ``random``, ...) import what their code needs; for them the
-  test is that ``__all__`` is right: everything in it exists and is minigrad's, and every public
-  function or class they define is in it (a helper must be named with an underscore).
+* A public module's namespace is its ``__all__``.  In the package ``__init__`` files, the device
+  stubs and ``nn.init`` every other name without an underscore, except their own submodules, is a
+  leak (``np``, ``math``, ``Any``, helpers).  The other modules that hold an implementation
+  (``nn.functional``, ``random``, ...) import what their code needs under plain names; for them
+  the test is that ``__all__`` is right: everything in it exists and is minigrad's, and every
+  public function or class they define is in it (a helper must be named with an underscore).
 * A torch name minigrad lacks raises an ``AttributeError`` that says so and points to the page;
   a name torch lacks too raises Python's plain error, as torch does.
 """
@@ -28,8 +28,8 @@ from minigrad.autograd.function import Function
 API_MODULES = ("minigrad", "minigrad.nn", "minigrad.optim", "minigrad.utils", "minigrad.utils.data",
                "minigrad.autograd", "minigrad.linalg", "minigrad.cuda", "minigrad.accelerator",
                "minigrad.backends", "minigrad.backends.cudnn", "minigrad.backends.mps",
-               "minigrad.backends.cuda")
-IMPLEMENTATION_MODULES = ("minigrad.nn.functional", "minigrad.nn.init", "minigrad.optim.lr_scheduler",
+               "minigrad.backends.cuda", "minigrad.nn.init")
+IMPLEMENTATION_MODULES = ("minigrad.nn.functional", "minigrad.optim.lr_scheduler",
                           "minigrad.random", "minigrad.testing", "minigrad.viz")
 ALL_MODULES = API_MODULES + IMPLEMENTATION_MODULES
 

@@ -10,10 +10,15 @@ How close the engines must be, and why:
 * Seed 003 as posted (``.grad`` never zeroed) is undamped: it amplifies rounding, so float32 torch
   itself is ~1e-5 away from the same computation in float64 after 60 steps.  There minigrad must be
   no further from the float64 result than twice torch's own float32 error.
+* makemore: the same holds because its weights are initialised scaled (with part 2's raw randn,
+  torch float32 drifts 0.2 % from float64 within 40 steps); then the same weights and the same
+  generator sample the same names.
 """
 import numpy as np
 import torch
 
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -86,6 +91,10 @@ def test_linear_regression_manual(tmp_path, capsys):
     assert err["minigrad"] <= 2 * err["torch"], err
     out = capsys.readouterr().out
     assert "inf" in out  # the lr=0.1 run with zeroed grads diverges, in both engines
+    # the tables give the relative difference: at 1e+30 an absolute one would be huge
+    rows = [line.split() for line in out.splitlines() if re.match(r"\s*\d+\s+\S+\s+\S+\s+\S+$", line)]
+    assert len(rows) >= 30 and all(r[3] == "-" or float(r[3]) < 1e-4 for r in rows), rows
+    assert max(float(r[1]) for r in rows if r[1] != "inf") > 1e20
     stops = {e: r.metrics["post's loop stops at step"] for e, r in result.runs[posted].items()}
     assert stops["minigrad"] == stops["torch"] == 13, stops  # torch's own run stops there too
     _check_plots(result, 3)
@@ -168,7 +177,6 @@ def test_digits(tmp_path):
 
 
 def test_inside_backprop(tmp_path, capsys):
-    from minigrad import viz
     result = demos.run("inside_backprop", out=tmp_path)
     # float32 gradients of size < 1 against float64 references (formula from float32 ŷ, finite
     # differences with h = 1e-6, whose own error is ~1e-10): a few float32 ulps
@@ -178,7 +186,87 @@ def test_inside_backprop(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "SigmoidBackward" in out and "local derivative" in out
     assert (tmp_path / "graph.dot").read_text().startswith("digraph")
-    _check_plots(result, 2 if viz.graphviz_available() else 1)
+    _check_plots(result, 2)  # the graph (by Graphviz, or by matplotlib without it) and dL/dz
+    assert result.plots[0].name == "graph.png"
+
+
+def test_makemore(tmp_path):
+    steps = 30
+    result = demos.run("makemore", epochs=steps, out=tmp_path)
+    # float32 in both engines; the initial weights are scaled so that training is not chaotic
+    # (see demos/makemore.py): the losses stay within float32 rounding of each other (~1e-7 of
+    # values near 3 here), far below TRAINING_BOUND.
+    _check_training(result)
+    runs = result.runs["makemore: character-level MLP"]
+    mg, th = runs["minigrad"], runs["torch"]
+    assert len(mg.losses) == len(th.losses) == steps
+    np.testing.assert_allclose(mg.losses, th.losses, rtol=1e-6, atol=0)
+    assert th.losses[0] > 3.0 and th.losses[-1] < th.losses[0]  # near -log(1/27) = 3.30, then learns
+    # the same weights (up to rounding) and the same generator draw the same names
+    assert mg.metrics["_samples"] == th.metrics["_samples"]
+    assert len(th.metrics["_samples"]) == 10 and all(th.metrics["_samples"])
+    _check_plots(result, 1)
+
+
+def test_makemore_names_are_shipped():
+    from demos.makemore import WORDS, load_words
+    words = load_words()
+    assert WORDS.parent.name == "data" and len(words) >= 300 and len(set(words)) == len(words)
+    assert all(w.isascii() and w.isalpha() and w.islower() for w in words)
+
+
+def _cli(*args, code_prefix: str = "", env: dict | None = None) -> subprocess.CompletedProcess:
+    code = code_prefix + f"import sys\nfrom demos.__main__ import main\nsys.exit(main({list(args)!r}))\n"
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          env=env)
+
+
+@pytest.mark.parametrize("epochs", ["0", "-3"])
+def test_cli_rejects_epochs_below_one(epochs, tmp_path):
+    done = _cli("linear_regression", "--epochs", epochs, "--out", str(tmp_path))
+    assert done.returncode == 2, done.stderr  # argparse's usage error
+    assert f"--epochs must be a positive number of epochs, got {epochs}" in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+@pytest.mark.parametrize("name", ["autograd_basics", "inside_backprop"])
+def test_cli_rejects_epochs_for_a_demo_that_trains_nothing(name, tmp_path):
+    done = _cli(name, "--epochs", "5", "--out", str(tmp_path))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"{name} trains nothing, so --epochs does not apply to it" in done.stderr
+    with pytest.raises(ValueError, match="trains nothing"):  # the Python API says the same
+        demos.run(name, epochs=5, out=tmp_path)
+
+
+def test_cli_rejects_every_below_one(tmp_path):
+    done = _cli("linear_regression", "--every", "0", "--out", str(tmp_path))
+    assert done.returncode == 2 and "--every must be a positive number" in done.stderr
+
+
+def test_without_matplotlib_the_numbers_still_print(tmp_path):
+    """A matplotlib that cannot be imported (a package on PYTHONPATH that raises ImportError, as
+    an uninstalled one would): one line says the plots are skipped, the table is printed."""
+    fake = tmp_path / "fake" / "matplotlib"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('No module named matplotlib')\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "fake")}
+    out = tmp_path / "out"
+    # (--engine minigrad: importing torch in a subprocess takes seconds, and is beside the point)
+    done = _cli("logistic_regression_tiny", "--engine", "minigrad", "--epochs", "20", "--out", str(out),
+                env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "matplotlib is not installed: the plots are skipped (install the 'demo' extra: "
+        "pip install -e .[demo])"]
+    assert "epoch  loss (minigrad)" in done.stdout and "plots:" not in done.stdout
+    assert not list(out.glob("*.png"))
+    # a demo that plots in the middle of its output skips too; its graph is drawn only by Graphviz
+    from minigrad import viz
+    out = tmp_path / "graph"
+    done = _cli("inside_backprop", "--engine", "minigrad", "--out", str(out), env=env)
+    assert done.returncode == 0, done.stderr
+    assert "dL/dz" in done.stdout
+    assert list(out.glob("*.png")) == ([out / "graph.png"] if viz.graphviz_available() else [])
 
 
 def test_engines_see_the_same_batches_in_the_same_order():

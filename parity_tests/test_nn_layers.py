@@ -1,7 +1,7 @@
 """Embedding, normalisation and activation layers, and the containers, against torch 2.13:
 initial weights after the same seed, ``print(model)`` text, buffers and ``state_dict`` through
-training steps, train vs eval, node names, errors; then two small training trajectories (a
-BatchNorm MLP and a makemore-style character MLP with an Embedding).
+training steps, train vs eval, node names, errors; then small training trajectories: a BatchNorm
+MLP, a makemore-style character MLP with an Embedding, and makemore's batch norm written by hand.
 
 Tolerances, and why (values of order 1):
 * float64: 1e-12 relative.  The same formulas; torch's statistics and kernels add in another
@@ -495,7 +495,7 @@ def test_sequential_insert_at_a_negative_index_and_dotted_lookups():
 # in another order, fused kernels).  Measured over 25 steps: worst |difference| 6e-16 (parameters,
 # losses, eval outputs of size ~1).  Bound: 1e-12.
 # float32 (eps 1.2e-7): every step's last-bit differences feed the next; batch norm divides by the
-# batch std, which amplifies them a little.  Measured worst: 5e-7 (a loss, ~4 ulps).  Bound: 1e-5.
+# batch std, which amplifies them a little.  Measured worst: 7e-7 (~6 ulps at 1).  Bound: 1e-5.
 TRAJ_TOL = {np.float64: dict(rtol=1e-12, atol=1e-12), np.float32: dict(rtol=1e-5, atol=1e-5)}
 
 
@@ -574,3 +574,58 @@ def test_character_mlp_with_embedding_trajectory(np_dtype):
     batches = [(rng.integers(0, 27, (32, 3)), rng.integers(0, 27, 32)) for _ in range(25)]
     compare_runs(train(torch, char_mlp, batches, np_dtype), train(minigrad, char_mlp, batches, np_dtype),
                  np_dtype)
+
+
+def manual_batchnorm_run(lib, np_dtype, steps=15):
+    """makemore part 3 with the batch norm written by hand: parameters drawn from a seeded
+    Generator with Kaiming-style scaling, batch statistics with mean/std, running statistics
+    updated under no_grad, then evaluation with the running statistics."""
+    dtype = getattr(lib, np.dtype(np_dtype).name)
+    g = lib.Generator().manual_seed(2147483647)
+    n_embd, block, n_hidden, vocab = 4, 3, 12, 27
+    C = lib.randn((vocab, n_embd), generator=g, dtype=dtype)
+    W1 = lib.randn((n_embd * block, n_hidden), generator=g, dtype=dtype) * (5 / 3) / (n_embd * block) ** 0.5
+    W2 = lib.randn((n_hidden, vocab), generator=g, dtype=dtype) * 0.01
+    b2 = lib.randn(vocab, generator=g, dtype=dtype) * 0
+    bngain, bnbias = lib.ones((1, n_hidden), dtype=dtype), lib.zeros((1, n_hidden), dtype=dtype)
+    bnmean_running = lib.zeros((1, n_hidden), dtype=dtype)
+    bnstd_running = lib.ones((1, n_hidden), dtype=dtype)
+    parameters = [C, W1, W2, b2, bngain, bnbias]
+    for p in parameters:
+        p.requires_grad = True
+    rng = np.random.default_rng(3)
+    history = []
+    for _ in range(steps):
+        X, Y = lib.tensor(rng.integers(0, vocab, (16, block))), lib.tensor(rng.integers(0, vocab, 16))
+        emb = C[X]
+        hpreact = emb.view(emb.shape[0], -1) @ W1
+        bnmeani = hpreact.mean(0, keepdim=True)
+        bnstdi = hpreact.std(0, keepdim=True)
+        hpreact = bngain * (hpreact - bnmeani) / bnstdi + bnbias
+        with lib.no_grad():
+            bnmean_running = 0.999 * bnmean_running + 0.001 * bnmeani
+            bnstd_running = 0.999 * bnstd_running + 0.001 * bnstdi
+        logits = lib.tanh(hpreact) @ W2 + b2
+        loss = lib.nn.functional.cross_entropy(logits, Y)
+        for p in parameters:
+            p.grad = None
+        loss.backward()
+        for p in parameters:
+            p.data += -0.1 * p.grad
+        history.append([loss.item()] + [to_np(p).copy() for p in parameters])
+    with lib.no_grad():
+        X = lib.tensor(rng.integers(0, vocab, (8, block)))
+        h = lib.tanh(bngain * (C[X].view(8, -1) @ W1 - bnmean_running) / bnstd_running + bnbias)
+        final = to_np(h @ W2 + b2)
+    return history, final
+
+
+@pytest.mark.parametrize("np_dtype", [np.float64, np.float32], ids=["float64", "float32"])
+def test_batchnorm_by_hand_trajectory(np_dtype):
+    (t_hist, t_final), (m_hist, m_final) = (manual_batchnorm_run(torch, np_dtype),
+                                            manual_batchnorm_run(minigrad, np_dtype))
+    for step, (t, m) in enumerate(zip(t_hist, m_hist, strict=True)):
+        for i, (a, b) in enumerate(zip(m, t, strict=True)):
+            np.testing.assert_allclose(a, b, err_msg=f"step {step}, item {i}", **TRAJ_TOL[np_dtype])
+    np.testing.assert_allclose(m_final, t_final, err_msg="eval with the running statistics",
+                               **TRAJ_TOL[np_dtype])

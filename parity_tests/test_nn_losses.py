@@ -10,6 +10,8 @@ Tolerances (relative, with a small absolute floor for values that cancel to ~0):
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -375,3 +377,381 @@ def test_functional_registry_lists_every_differentiable_function():
     for name in F.DIFFERENTIABLE:
         assert callable(getattr(F, name)), name
         assert hasattr(TF, name), name
+
+
+# ----- smooth L1, Huber, KL divergence, margin, embedding and likelihood losses -------------------------
+def _kinks(width, dtype):
+    """Errors x - y at and around the kinks of smooth_l1 (beta) and huber (delta): +-width, 0."""
+    d = np.array([-2, -1, -0.5, 0, 0.5, 1, 2], dtype) * dtype(width or 1)
+    y = np.array([0.25, -1, 3, 0, 0.5, -0.75, 1], dtype)
+    return d + y, y
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name, param, widths", [("smooth_l1_loss", "beta", [1.0, 0.5, 2.0, 0.0]),
+                                                 ("huber_loss", "delta", [1.0, 0.5, 2.0])])
+def test_robust_losses_at_their_kinks(name, param, widths, reduction, dtype):
+    """At |x - y| == beta the gradient is +-1 from either formula and the second derivative is 0
+    (torch's strict |x - y| < beta); at x == y the gradient is 0; beta == 0 is l1_loss (sign)."""
+    for width in widths:
+        x, y = _kinks(width, dtype)
+        parity(lambda lib, F, a, b, w=width: getattr(F, name)(a, b, reduction=reduction, **{param: w}), x, y,
+               dtype=dtype)
+
+
+def test_huber_loss_weight():
+    rng = np.random.default_rng(5)
+    x, y, w = rng.standard_normal((3, 4)) * 2, rng.standard_normal((3, 4)), rng.random((3, 4))
+    for reduction in REDUCTIONS:  # 'mean' of the weighted losses is a plain mean (not sum(w l) / sum(w))
+        parity(lambda lib, F, a, b, r=reduction: F.huber_loss(a, b, reduction=r, delta=0.7,
+                                                              weight=lib.tensor(w)), x, y, dtype=np.float64)
+
+
+BROADCAST_CASES = {  # the loss with a target of another (broadcastable) shape
+    "smooth_l1_loss": lambda lib, F, a, b: F.smooth_l1_loss(a, b),
+    "smooth_l1_loss beta=0": lambda lib, F, a, b: F.smooth_l1_loss(a, b, beta=0.0),
+    "huber_loss": lambda lib, F, a, b: F.huber_loss(a, b),
+}
+
+
+@pytest.mark.parametrize("name", list(BROADCAST_CASES))
+def test_robust_losses_warn_when_broadcasting(name):
+    """As mse_loss: torch warns that the sizes differ, then broadcasts."""
+    x, y = np.random.default_rng(6).standard_normal((2, 3, 1)), np.arange(4.0)
+    with pytest.warns(UserWarning, match="different to the input size"):
+        parity(BROADCAST_CASES[name], x, y, dtype=np.float64)
+    messages = []
+    for lib, F_ in ((torch, TF), (minigrad, F)):
+        with pytest.warns(UserWarning) as record:
+            BROADCAST_CASES[name](lib, F_, lib.tensor(x), lib.tensor(y))
+        messages.append([str(w.message).replace("torch.", "minigrad.") for w in record])
+    assert messages[0] == messages[1]
+
+
+def test_losses_that_broadcast_silently():
+    """kl_div, poisson_nll_loss, soft_margin_loss and gaussian_nll_loss broadcast without a warning
+    (torch's functions have none): the module's UserWarning-as-error filter checks that."""
+    rng = np.random.default_rng(7)
+    x, p = rng.standard_normal((2, 3)), rng.random(3) + 0.1
+    parity(lambda lib, F, a, b: F.kl_div(a, b, reduction="sum"), x, p, dtype=np.float64)
+    parity(lambda lib, F, a, b: F.poisson_nll_loss(a, b), x, p, dtype=np.float64)
+    parity(lambda lib, F, a: F.soft_margin_loss(a, lib.tensor([1.0, -1.0, 1.0])), x, dtype=np.float64)
+    parity(lambda lib, F, a, b, v: F.gaussian_nll_loss(a, b, v), x, p, p + 0.5, dtype=np.float64)
+
+
+@pytest.mark.parametrize("log_target", [False, True])
+def test_kl_div_reductions_and_the_mean_warning(log_target):
+    """'batchmean' divides the sum by the batch size (by nothing for a 0-d input); 'mean' by the
+    element count, with torch's warning that it is not the KL divergence."""
+    rng = np.random.default_rng(8)
+    x = np.log(rng.dirichlet(np.ones(5), size=3))
+    t = rng.dirichlet(np.ones(5), size=3)
+    t = np.log(t) if log_target else t
+    for reduction in ["batchmean", "sum", "none"]:
+        parity(lambda lib, F, a, b, r=reduction: F.kl_div(a, b, reduction=r, log_target=log_target), x, t,
+               dtype=np.float64)
+    parity(lambda lib, F, a, b: F.kl_div(a, b, reduction="batchmean", log_target=log_target),
+           np.array(x[0, 0]), np.array(t[0, 0]),
+           dtype=np.float64)
+    with pytest.warns(UserWarning, match="'batchmean' divides only by the batch size"):
+        parity(lambda lib, F, a, b: F.kl_div(a, b, log_target=log_target), x, t, dtype=np.float64)
+    messages = []
+    for lib, F_ in ((torch, TF), (minigrad, F)):
+        with pytest.warns(UserWarning) as record:
+            F_.kl_div(lib.tensor(x), lib.tensor(t))
+        messages.append([str(w.message) for w in record])
+    assert messages[0] == messages[1]
+
+
+def test_kl_div_at_zero_target():
+    """target 0 contributes 0 (xlogy); its gradient with respect to the target is nan in torch
+    (xlogy's derivative has t / t), and in minigrad."""
+    x, t = np.array([-1.0, -2.0, -0.5]), np.array([0.0, 0.5, 0.5])
+    parity(lambda lib, F, a: F.kl_div(a, lib.tensor(t), reduction="sum"), x, dtype=np.float64)
+    for lib, F_ in ((torch, TF), (minigrad, F)):
+        tt = lib.tensor(t, requires_grad=True)
+        F_.kl_div(lib.tensor(x), tt, reduction="sum").backward()
+        assert np.isnan(tt.grad.numpy()[0]) and np.isfinite(tt.grad.numpy()[1:]).all(), lib
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_margin_and_embedding_losses(reduction, dtype):
+    rng = np.random.default_rng(9)
+    a, b, c = (rng.standard_normal((4, 3)).astype(dtype) for _ in range(3))
+    t = np.array([1.0, -1.0, -1.0, 1.0], dtype)
+    pm = np.sign(rng.standard_normal((4, 3))).astype(dtype)
+    cases = [
+        lambda lib, F, x: F.soft_margin_loss(x, lib.tensor(pm), reduction=reduction),
+        lambda lib, F, x, y: F.margin_ranking_loss(x, y, lib.tensor(pm), margin=0.3, reduction=reduction),
+        lambda lib, F, x: F.hinge_embedding_loss(x, lib.tensor(pm), margin=0.5, reduction=reduction),
+        lambda lib, F, x: F.multilabel_soft_margin_loss(x, lib.tensor((pm > 0).astype(dtype)),
+                                                        reduction=reduction,
+                                                        weight=lib.tensor(np.array([1.0, 0.5, 2.0], dtype))),
+        lambda lib, F, x, y: F.cosine_embedding_loss(x, y, lib.tensor(t), margin=-0.2, reduction=reduction),
+        lambda lib, F, x, y: F.cosine_embedding_loss(x[0], y[0], lib.tensor(-1.0), reduction=reduction),
+        lambda lib, F, x, y, z: F.triplet_margin_loss(x, y, z, reduction=reduction),
+        lambda lib, F, x, y, z: F.triplet_margin_loss(x, y, z, margin=2.0, p=1, swap=True,
+                                                      reduction=reduction),
+    ]
+    for case in cases:
+        n = case.__code__.co_argcount - 2
+        parity(case, *(a, b, c)[:n], dtype=dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_likelihood_losses(reduction, dtype):
+    rng = np.random.default_rng(10)
+    x = rng.standard_normal((3, 4)).astype(dtype)
+    rate = (rng.random((3, 4)) * 3 + 0.1).astype(dtype)
+    # around Stirling's switch at 1 (a count of 0 makes the count's gradient nan: 0 * log 0, in both)
+    counts = np.array([[0.25, 1, 2, 5], [3, 0.5, 1, 8], [1.5, 2, 0.75, 1]], dtype)
+    var = (rng.random((3, 4)) + 0.1).astype(dtype)
+    for log_input, full in [(True, False), (True, True), (False, False), (False, True)]:
+        parity(lambda lib, F, a, b, li=log_input, f=full: F.poisson_nll_loss(a, b, log_input=li, full=f,
+                                                                             reduction=reduction),
+               x if log_input else rate, counts, dtype=dtype)
+    for v in (var, var[:, 0], var[:1], var[:, :1]):  # every accepted shape of var
+        for full in (False, True):
+            parity(lambda lib, F, a, b, s, f=full: F.gaussian_nll_loss(a, b, s, full=f, reduction=reduction),
+                   x, rate, v, dtype=dtype)
+    # var below eps is raised to eps in the value only: its gradient is that of the unclamped var
+    tiny = np.full((3, 4), 1e-8, dtype)
+    parity(lambda lib, F, a, s: F.gaussian_nll_loss(a, lib.tensor(rate), s, eps=1e-6, reduction=reduction),
+           x, tiny, dtype=dtype)
+    parity(lambda lib, F, a: F.gaussian_nll_loss(a, lib.tensor(rate), 0.5, reduction=reduction), x,
+           dtype=dtype)
+
+
+def test_distances():
+    rng = np.random.default_rng(11)
+    a, b = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
+    for p in (2.0, 1.0, 3.0, 0.5, float("inf")):
+        parity(lambda lib, F, x, y, p=p: F.pairwise_distance(x, y, p=p), a, b, dtype=np.float64)
+        parity(lambda lib, F, x, y, p=p: F.pairwise_distance(x, y, p=p, keepdim=True), a[0], b[0],
+               dtype=np.float64)
+    for dim in (0, 1, -1):
+        parity(lambda lib, F, x, y, d=dim: F.cosine_similarity(x, y, dim=d), a, b, dtype=np.float64)
+    parity(lambda lib, F, x, y: F.cosine_similarity(x, y), a, b[:1], dtype=np.float64)  # broadcast
+    # a zero vector: its norm is raised to eps in the value only, the similarity is 0
+    zero = np.zeros((2, 3))
+    parity(lambda lib, F, x, y: F.cosine_similarity(x, y), zero, b[:2], dtype=np.float64, second_order=False)
+
+
+def test_soft_margin_loss_target_is_not_differentiable():
+    x, t = np.array([0.5, -1.0]), np.array([1.0, -1.0])
+    same_error(lambda lib, F: F.soft_margin_loss(lib.tensor(x), lib.tensor(t, requires_grad=True)))
+    for lib, F_ in ((torch, TF), (minigrad, F)):  # without grad mode there is nothing to refuse
+        with lib.no_grad():
+            F_.soft_margin_loss(lib.tensor(x), lib.tensor(t, requires_grad=True))
+    # the loss has the input's dtype, whatever the target's
+    parity(lambda lib, F, a: F.soft_margin_loss(a, lib.tensor(t)), x.astype(np.float32), dtype=np.float32)
+
+
+NODE_CALLS = {  # the top graph node, which torch names after its last op
+    "smooth_l1_loss": lambda lib, F, x, y, r: F.smooth_l1_loss(x, y, reduction=r),
+    "smooth_l1_loss beta=0": lambda lib, F, x, y, r: F.smooth_l1_loss(x, y, reduction=r, beta=0.0),
+    "huber_loss": lambda lib, F, x, y, r: F.huber_loss(x, y, reduction=r),
+    "huber_loss weight": lambda lib, F, x, y, r: F.huber_loss(x, y, reduction=r, weight=lib.ones(3, 4)),
+    "kl_div": lambda lib, F, x, y, r: F.kl_div(x, y.abs(), reduction=r if r != "mean" else "batchmean"),
+    "kl_div log_target": lambda lib, F, x, y, r: F.kl_div(x, y, reduction=r if r != "mean" else "sum",
+                                                          log_target=True),
+    "soft_margin_loss": lambda lib, F, x, y, r: F.soft_margin_loss(x, y.detach().sign(), reduction=r),
+    "margin_ranking_loss": lambda lib, F, x, y, r: F.margin_ranking_loss(x, y, y.detach().sign(),
+                                                                         reduction=r),
+    "hinge_embedding_loss": lambda lib, F, x, y, r: F.hinge_embedding_loss(x, y.detach().sign(), reduction=r),
+    "multilabel_soft_margin_loss": lambda lib, F, x, y, r: F.multilabel_soft_margin_loss(x, y, reduction=r),
+    "cosine_embedding_loss": lambda lib, F, x, y, r: F.cosine_embedding_loss(x, y, lib.tensor([1.0, -1, 1]),
+                                                                             reduction=r),
+    "triplet_margin_loss": lambda lib, F, x, y, r: F.triplet_margin_loss(x, y, -x, reduction=r),
+    "poisson_nll_loss": lambda lib, F, x, y, r: F.poisson_nll_loss(x, y.abs(), reduction=r),
+    "poisson_nll_loss full": lambda lib, F, x, y, r: F.poisson_nll_loss(x.abs(), y.abs() * 3, log_input=False,
+                                                                        full=True, reduction=r),
+    "gaussian_nll_loss": lambda lib, F, x, y, r: F.gaussian_nll_loss(x, y, x.abs(), reduction=r),
+    "gaussian_nll_loss full": lambda lib, F, x, y, r: F.gaussian_nll_loss(x, y, 0.5, full=True, reduction=r),
+    "cosine_similarity": lambda lib, F, x, y, r: F.cosine_similarity(x, y),
+    "pairwise_distance": lambda lib, F, x, y, r: F.pairwise_distance(x, y),
+}
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name", list(NODE_CALLS))
+def test_top_node_names(name, reduction):
+    rng = np.random.default_rng(12)
+    x, y = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
+    names = [NODE_CALLS[name](lib, F_, lib.tensor(x, requires_grad=True), lib.tensor(y, requires_grad=True),
+                              reduction).grad_fn.name() for lib, F_ in ((torch, TF), (minigrad, F))]
+    assert names[1] == names[0]
+
+
+LOSS_ERRORS = {  # name -> call(lib, F) with a bad input
+    "smooth_l1 negative beta": lambda lib, F: F.smooth_l1_loss(lib.zeros(3), lib.zeros(3), beta=-1.0),
+    "smooth_l1 long": lambda lib, F: F.smooth_l1_loss(lib.tensor([1, 2]), lib.tensor([1, 3])),
+    "smooth_l1 bad reduction": lambda lib, F: F.smooth_l1_loss(lib.zeros(3), lib.zeros(3), reduction="avg"),
+    "huber zero delta": lambda lib, F: F.huber_loss(lib.zeros(3), lib.zeros(3), delta=0.0),
+    "huber long": lambda lib, F: F.huber_loss(lib.tensor([1, 2]), lib.tensor([1, 3])),
+    "huber weight size": lambda lib, F: F.huber_loss(lib.zeros(3), lib.zeros(3), weight=lib.ones(2)),
+    "kl_div long": lambda lib, F: F.kl_div(lib.tensor([1, 2]), lib.tensor([1, 2]), reduction="sum"),
+    "kl_div bad reduction": lambda lib, F: F.kl_div(lib.zeros(2), lib.zeros(2), reduction="avg"),
+    "kl_div no broadcast": lambda lib, F: F.kl_div(lib.zeros(2, 3), lib.zeros(2), reduction="sum"),
+    "soft_margin long input": lambda lib, F: F.soft_margin_loss(lib.tensor([1, 2]), lib.tensor([1, -1])),
+    "margin_ranking dims": lambda lib, F: F.margin_ranking_loss(lib.zeros(3), lib.zeros(3), lib.ones(1, 3)),
+    "cosine_embedding 3-d": lambda lib, F: F.cosine_embedding_loss(lib.zeros(2, 3, 4), lib.zeros(2, 3, 4),
+                                                                   lib.ones(2)),
+    "cosine_embedding 1-d with 1-d target": lambda lib, F: F.cosine_embedding_loss(lib.zeros(3), lib.zeros(3),
+                                                                                   lib.ones(1)),
+    "cosine_embedding 2-d target": lambda lib, F: F.cosine_embedding_loss(lib.zeros(2, 3), lib.zeros(2, 3),
+                                                                          lib.ones(2, 1)),
+    "cosine_embedding target size": lambda lib, F: F.cosine_embedding_loss(lib.zeros(2, 3), lib.zeros(2, 3),
+                                                                           lib.ones(3)),
+    "cosine_similarity long": lambda lib, F: F.cosine_similarity(lib.ones(2, 3, dtype=lib.int64),
+                                                                 lib.ones(2, 3, dtype=lib.int64)),
+    "triplet dims": lambda lib, F: F.triplet_margin_loss(lib.zeros(2, 3), lib.zeros(2, 3), lib.zeros(3)),
+    "gaussian negative var": lambda lib, F: F.gaussian_nll_loss(lib.zeros(2, 3), lib.zeros(2, 3),
+                                                                -lib.ones(2, 3)),
+    "gaussian negative float var": lambda lib, F: F.gaussian_nll_loss(lib.zeros(2, 3), lib.zeros(2, 3), -1.0),
+    "gaussian var (3,)": lambda lib, F: F.gaussian_nll_loss(lib.zeros(2, 3), lib.zeros(2, 3), lib.ones(3)),
+    "gaussian var (1, 1)": lambda lib, F: F.gaussian_nll_loss(lib.zeros(2, 3), lib.zeros(2, 3),
+                                                              lib.ones(1, 1)),
+    "gaussian var (2, 3, 1)": lambda lib, F: F.gaussian_nll_loss(lib.zeros(2, 3), lib.zeros(2, 3),
+                                                                 lib.ones(2, 3, 1)),
+    "gaussian 0-d var": lambda lib, F: F.gaussian_nll_loss(lib.zeros(2, 3), lib.zeros(2, 3), lib.tensor(1.0)),
+    "gaussian bad reduction": lambda lib, F: F.gaussian_nll_loss(lib.zeros(2), lib.zeros(2), lib.ones(2),
+                                                                 reduction="x"),
+    "gaussian int var": lambda lib, F: F.gaussian_nll_loss(lib.zeros(2), lib.zeros(2), 1),
+    "poisson bad reduction": lambda lib, F: F.poisson_nll_loss(lib.zeros(2), lib.zeros(2), reduction="x"),
+    "TripletMarginLoss margin": lambda lib, F: lib.nn.TripletMarginLoss(margin=0.0),
+}
+# torch's message names its internals (an argument parser's overload list): class only
+LOSS_CLASS_ONLY = {"gaussian int var"}
+
+
+@pytest.mark.parametrize("name", list(LOSS_ERRORS))
+def test_loss_errors_match_torch(name):
+    same_error(LOSS_ERRORS[name], message=name not in LOSS_CLASS_ONLY)
+
+
+MODULES = [  # (name, options, number of inputs before the target)
+    ("SmoothL1Loss", dict(beta=0.5), 1),
+    ("SmoothL1Loss", dict(beta=0.0), 1),
+    ("HuberLoss", dict(delta=0.3), 1),
+    ("KLDivLoss", dict(reduction="batchmean"), 1),
+    ("KLDivLoss", dict(log_target=True, reduction="sum"), 1),
+    ("SoftMarginLoss", dict(), 1),
+    ("MarginRankingLoss", dict(margin=0.2), 2),
+    ("HingeEmbeddingLoss", dict(margin=0.4), 1),
+    ("MultiLabelSoftMarginLoss", dict(weight=np.array([1.0, 2.0, 0.5])), 1),
+    ("CosineEmbeddingLoss", dict(margin=0.1), 2),
+    ("TripletMarginLoss", dict(margin=0.5, p=1.0, swap=True), 3),
+    ("PoissonNLLLoss", dict(log_input=False, full=True, eps=1e-4), 1),
+    ("GaussianNLLLoss", dict(full=True, eps=1e-3), 1),
+]
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name, options, n_inputs", MODULES)
+def test_loss_modules_pass_their_options(name, options, n_inputs, reduction):
+    rng = np.random.default_rng(13)
+    inputs = [rng.standard_normal((4, 3)) for _ in range(n_inputs)]
+    targets = {"KLDivLoss": rng.random((4, 3)), "SoftMarginLoss": np.sign(rng.standard_normal((4, 3))),
+               "MarginRankingLoss": np.sign(rng.standard_normal((4, 3))), "HingeEmbeddingLoss":
+               np.sign(rng.standard_normal((4, 3))), "MultiLabelSoftMarginLoss": rng.random((4, 3)),
+               "CosineEmbeddingLoss": np.array([1.0, -1, -1, 1]), "PoissonNLLLoss": rng.random((4, 3)) * 4,
+               "GaussianNLLLoss": rng.standard_normal((4, 3))}
+    options = {**options, "reduction": options.get("reduction", reduction)}
+    if name == "PoissonNLLLoss":
+        inputs = [np.abs(inputs[0]) + 0.1]
+
+    def case(lib, F, *xs):
+        opts = {k: lib.tensor(v) if isinstance(v, np.ndarray) else v for k, v in options.items()}
+        module = getattr(lib.nn, name)(**opts)
+        args = list(xs)
+        if name in targets:
+            args.append(lib.tensor(targets[name]))
+        if name == "GaussianNLLLoss":
+            args.append(lib.tensor(rng_var))
+        return module(*args)
+    rng_var = rng.random((4, 3)) + 0.5
+    parity(case, *inputs, dtype=np.float64, second_order=False)
+    m_mod, t_mod = (getattr(lib.nn, name)(**{k: lib.tensor(v) if isinstance(v, np.ndarray) else v
+                                             for k, v in options.items()}) for lib in (minigrad, torch))
+    assert repr(m_mod) == repr(t_mod)
+    for attr in ("reduction", "beta", "delta", "log_target", "margin", "p", "eps", "swap", "full",
+                 "log_input"):
+        assert getattr(m_mod, attr, None) == getattr(t_mod, attr, None), attr
+    assert list(m_mod.state_dict()) == list(t_mod.state_dict())
+
+
+def test_loss_modules_deprecated_size_average():
+    """size_average/reduce still pick the reduction, with torch's deprecation warning."""
+    for name in ("SmoothL1Loss", "KLDivLoss", "SoftMarginLoss", "MarginRankingLoss", "PoissonNLLLoss"):
+        messages = []
+        for lib in (torch, minigrad):
+            with pytest.warns(UserWarning) as record:
+                module = getattr(lib.nn, name)(size_average=False)
+            messages.append(([str(w.message) for w in record], module.reduction))
+        assert messages[0] == messages[1] and messages[0][1] == "sum", name
+
+
+DTYPE_CALLS = {  # each loss on an input and a target of the dtypes below
+    "smooth_l1_loss": lambda F, a, b: F.smooth_l1_loss(a, b),
+    "smooth_l1_loss beta=0": lambda F, a, b: F.smooth_l1_loss(a, b, beta=0.0),
+    "huber_loss": lambda F, a, b: F.huber_loss(a, b),
+    "kl_div": lambda F, a, b: F.kl_div(a, b, reduction="sum"),
+    "soft_margin_loss": lambda F, a, b: F.soft_margin_loss(a, b),
+    "margin_ranking_loss": lambda F, a, b: F.margin_ranking_loss(a, b, b),
+    "hinge_embedding_loss": lambda F, a, b: F.hinge_embedding_loss(a, b, reduction="sum"),
+    "multilabel_soft_margin_loss": lambda F, a, b: F.multilabel_soft_margin_loss(a, b),
+    "cosine_embedding_loss": lambda F, a, b: F.cosine_embedding_loss(a, b, b[:, 0]),
+    "cosine_similarity": lambda F, a, b: F.cosine_similarity(a, b),
+    "pairwise_distance": lambda F, a, b: F.pairwise_distance(a, b),
+    "triplet_margin_loss": lambda F, a, b: F.triplet_margin_loss(a, b, b),
+    "poisson_nll_loss": lambda F, a, b: F.poisson_nll_loss(a, b),
+    "poisson_nll_loss full": lambda F, a, b: F.poisson_nll_loss(a, b, log_input=False, full=True),
+    "gaussian_nll_loss": lambda F, a, b: F.gaussian_nll_loss(a, b, b),
+}
+
+
+@pytest.mark.parametrize("name", list(DTYPE_CALLS))
+def test_loss_dtypes_as_torch(name):
+    """float32/float64/int64 input and target: the result's dtype and value, or the error class
+    (the losses whose kernel writes into an input-shaped result keep the input's dtype, e.g.
+    huber_loss and soft_margin_loss of a float32 input and a float64 target are float32)."""
+    a, b = np.full((2, 3), 0.5), np.full((2, 3), 2.0)
+    for da in ("float32", "float64", "int64"):
+        for db in ("float32", "float64", "int64"):
+            results = []
+            for lib, F_ in ((torch, TF), (minigrad, F)):
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", UserWarning)
+                        r = DTYPE_CALLS[name](F_, lib.tensor(a, dtype=getattr(lib, da)),
+                                              lib.tensor(b, dtype=getattr(lib, db)))
+                    results.append((str(r.dtype).split(".")[-1], r.tolist()))
+                except Exception as e:  # noqa: BLE001 - the class is what is compared
+                    results.append((type(e).__name__,))
+            assert results[1][0] == results[0][0], (da, db, results)
+            if len(results[0]) > 1:
+                np.testing.assert_allclose(results[1][1], results[0][1], rtol=1e-6)
+
+
+def test_distance_modules():
+    rng = np.random.default_rng(14)
+    a, b = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
+    for name, options in [("PairwiseDistance", dict(p=1.0, eps=1e-3, keepdim=True)),
+                          ("CosineSimilarity", dict(dim=0, eps=1e-4))]:
+        parity(lambda lib, F, x, y, n=name, o=options: getattr(lib.nn, n)(**o)(x, y), a, b, dtype=np.float64)
+        m_mod, t_mod = getattr(nn, name)(), getattr(torch.nn, name)()
+        assert repr(m_mod) == repr(t_mod)
+        attrs = [k for k in ("norm", "eps", "keepdim", "dim") if hasattr(t_mod, k)]
+        assert [getattr(m_mod, k) for k in attrs] == [getattr(t_mod, k) for k in attrs]
+
+
+def test_soft_margin_loss_where_exp_overflows():
+    """exp(-y x) = inf: the loss is inf and the gradient z / (1 + z) = inf / inf is nan, as torch's."""
+    x, y = np.array([-100.0, 100.0, 0.5], np.float32), np.array([1.0, 1.0, -1.0], np.float32)
+    for reduction in REDUCTIONS:
+        parity(lambda lib, F, a, r=reduction: F.soft_margin_loss(a, lib.tensor(y), reduction=r), x,
+               dtype=np.float32)

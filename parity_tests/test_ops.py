@@ -56,6 +56,7 @@ NOT_DIFFERENTIABLE = {
     "unique",
     "bincount",
     "histc",
+    "histogram",
     "isin",
     "nonzero",
     "argwhere",

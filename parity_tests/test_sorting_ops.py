@@ -152,6 +152,34 @@ def test_histc(x, bins, limits, dtype):
     _same(lambda lib: lib.tensor(x.astype(dtype)).histc(bins, lo, hi))
 
 
+@_SMALL
+@given(x=S.tensors(np.float32, domain="moderate", max_dims=2), bins=st.integers(1, 6),
+       limits=st.sampled_from([None, (-1, 1), (0, 2.5), (0.5, 0.5)]), weighted=st.booleans(),
+       density=st.booleans(), dtype=st.sampled_from([np.float32, np.float64]))
+def test_histogram(x, bins, limits, weighted, density, dtype):
+    """(hist, bin_edges): equal-width bins over the range (the data's by default), values on an
+    edge in the bin to its right except at the rightmost edge; weights summed; density divided by
+    the total and the widths."""
+    x = np.round(x * 4).astype(dtype) / 4  # values on bin edges
+    w = np.arange(x.size, dtype=dtype).reshape(x.shape) % 3  # small integers: sums are exact
+
+    def run(lib):
+        return tuple(lib.histogram(lib.tensor(x), bins, range=limits, density=density,
+                                   weight=lib.tensor(w) if weighted else None))
+
+    _same(run)
+    _same(lambda lib: tuple(lib.tensor(x).histogram(lib.tensor([-1.0, 0.0, 0.25, 2.0], dtype=lib.float64
+                                                               if dtype == np.float64 else lib.float32))))
+
+
+def test_histogram_result_prints_as_torch():
+    for lib in LIBS:
+        r = lib.histogram(lib.tensor([0.0, 1.0, 1.0, 3.0]), 3, density=True)
+        assert r.hist is r[0] and r.bin_edges is r[1]
+    text = repr(minigrad.histogram(minigrad.tensor([0.0, 1.0]), 2)).replace("minigrad.", "torch.", 1)
+    assert text == repr(torch.histogram(torch.tensor([0.0, 1.0]), 2))
+
+
 @pytest.mark.parametrize("case", [
     lambda lib: lib.isin(lib.tensor([[3, 1, 2], [0, 0, 5]]), lib.tensor([1, 5])),
     lambda lib: lib.isin(lib.tensor([[3, 1, 2], [0, 0, 5]]), lib.tensor([1, 5]), invert=True),
@@ -320,6 +348,9 @@ ERRORS = [
     ("histc max < min", lambda lib: lib.histc(lib.tensor([1.0]), bins=3, min=2, max=1)),
     ("histc no bins", lambda lib: lib.histc(lib.tensor([1.0]), bins=0)),
     ("histc infinite range", lambda lib: lib.histc(lib.tensor([1.0, math.inf]), bins=2)),
+    ("histogram of integers", lambda lib: lib.histogram(lib.tensor([1, 2]))),
+    ("histogram no bins", lambda lib: lib.histogram(lib.tensor([1.0]), 0)),
+    ("histogram max < min", lambda lib: lib.histogram(lib.tensor([1.0]), 3, range=(2.0, 1.0))),
     ("norm of integers", lambda lib: lib.tensor([1, 2]).norm()),
     ("vector_norm of integers", lambda lib: lib.linalg.vector_norm(lib.tensor([1, 2]))),
     ("vector_norm narrowing dtype", lambda lib: lib.linalg.vector_norm(lib.ones(2, dtype=lib.float64),

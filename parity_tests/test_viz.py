@@ -203,3 +203,127 @@ def test_format_array():
     assert viz.format_array(np.array([1.0, -0.0, 1 / 3])) == "[1, 0, 0.3333]"
     assert viz.format_array(np.array([[1, 2]])) == "[[1, 2]]"
     assert viz.format_array(np.zeros((5, 5))).startswith("<float64 [5, 5]")
+
+
+# ---------------------------------------------------------------------------------------------
+# The graph drawn without Graphviz (matplotlib), and shown inline in Jupyter
+# ---------------------------------------------------------------------------------------------
+
+def _torch_node_names(*roots) -> list[str]:
+    """name() of every node of torch's graph behind ``roots`` except the leaves' AccumulateGrad."""
+    seen, stack, names = set(), [r.grad_fn for r in roots], []
+    while stack:
+        node = stack.pop()
+        if node is None or node in seen:
+            continue
+        seen.add(node)
+        if type(node).__name__ != "AccumulateGrad":
+            names.append(node.name())
+        stack.extend(nxt for nxt, _ in node.next_functions)
+    return names
+
+
+def _graphs():
+    """A few graphs: seed 002's loss (a node used twice, an edge skipping layers), a layer with a
+    matrix product and a loss, and two outputs sharing their inputs."""
+    out = {}
+    for lib in (minigrad, torch):
+        loss, _ = _logistic_graph(lib, X, Y, W0, B0)
+        w = lib.tensor(W0.reshape(2, 1), requires_grad=True)
+        b = lib.tensor(B0, requires_grad=True)
+        mlp = lib.nn.functional.mse_loss((lib.tensor(X) @ w + b).tanh(), lib.tensor(Y).view(-1, 1))
+        a = lib.tensor(W0, requires_grad=True)
+        pair = [(a * 2).exp(), (a.sin() + a).sum()]
+        out[lib.__name__] = {"logistic": loss, "linear": mlp, "two outputs": pair}
+    return out
+
+
+@pytest.mark.parametrize("name", ["logistic", "linear", "two outputs"])
+def test_graph_vertices_are_torchs_nodes_and_layers_follow_the_edges(name):
+    graphs = _graphs()
+    g = viz.graph(graphs["minigrad"][name])
+    ops = sorted(v.name for v in g.vertices if v.kind == "op")
+    roots = graphs["torch"][name]
+    assert ops == sorted(_torch_node_names(*(roots if isinstance(roots, list) else [roots])))
+    lay = g.layout()
+    for e, route in zip(g.edges, lay.routes, strict=True):
+        # every vertex is drawn after (below) its inputs, and each edge's route goes down one
+        # layer at a time from its source to its target
+        assert lay.position[e.source][1] > lay.position[e.target][1], e
+        assert route[0] == lay.position[e.source] and route[-1] == lay.position[e.target]
+        assert [p[1] for p in route] == list(range(route[0][1], route[-1][1] - 1, -1))
+    # points of one layer never share a place
+    points = list(lay.position.values()) + [p for r in lay.routes for p in r[1:-1]]
+    assert len(set(points)) == len(points)
+
+
+def test_graph_layers_are_longest_paths_to_the_output():
+    x = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    y = x.exp()
+    out = (y.sin() * y).sum()  # x -> exp -> sin -> mul and exp -> mul: exp is 3 above the output
+    g = viz.graph(out, names={"x": x, "y": y})
+    layer = dict(zip([v.name for v in g.vertices], g.layers(), strict=True))
+    assert layer == {"output": 0, "SumBackward0": 1, "MulBackward0": 2, "SinBackward0": 3,
+                     "ExpBackward0": 4, "x": 5}
+
+
+def _crossings(lay) -> int:
+    """Pairs of edge stretches between the same two layers that cross."""
+    segments = [(r[i], r[i + 1]) for r in lay.routes for i in range(len(r) - 1)]
+    return sum((p[0] - s[0]) * (q[0] - t[0]) < 0
+               for k, (p, q) in enumerate(segments) for (s, t) in segments[k + 1:]
+               if p[1] == s[1] and q[1] == t[1])
+
+
+def test_barycentre_order_reduces_crossings():
+    a, b, c = (minigrad.tensor([v], requires_grad=True) for v in (1.0, 2.0, 3.0))
+    # three leaves, each used by two of three products: the order found by the DFS crosses edges
+    g = viz.graph(((a + b) * (b + c) * (a + c)).sum(), names={"a": a, "b": b, "c": c})
+    unsorted, sorted_ = _crossings(g.layout(sweeps=0)), _crossings(g.layout())
+    assert sorted_ < unsorted, (sorted_, unsorted)
+    # two independent chains joined at the end: no crossing at all
+    chains = viz.graph(a.exp().sin().cos() + b.tanh().sigmoid().neg())
+    assert _crossings(chains.layout()) == 0
+
+
+def test_graph_to_dot_is_to_dot():
+    loss, named = _logistic_graph(minigrad, X, Y, W0, B0)
+    trace = viz.trace_backward(loss, names=named)
+    assert viz.graph(loss, trace=trace).to_dot() == viz.to_dot(loss, trace=trace)
+
+
+def test_graph_drawn_with_matplotlib_when_graphviz_is_missing(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", "")  # no `dot`
+    loss, named = _logistic_graph(minigrad, X, Y, W0, B0)
+    g = viz.graph(loss, trace=viz.trace_backward(loss, names=named))
+    texts = [t.get_text() for t in g.figure().axes[0].texts]
+    boxes = {v.name for v in g.vertices if v.kind == "op"}
+    assert boxes == set(_torch_node_names(_logistic_graph(torch, X, Y, W0, B0)[0]))
+    for v in g.vertices:  # every box is drawn, its first line the node's name (as torch's name())
+        assert any(t.split("\n")[0] == v.name for t in texts), v.name
+    assert "w\n[2]" in texts and "SigmoidBackward0\nŷ" in texts
+    png = g.save(tmp_path / "graph.png")
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000  # a blank figure is ~2 kB
+    # in Jupyter: a PNG from matplotlib, no SVG (that needs Graphviz)
+    assert g._repr_svg_() is None
+    assert g._repr_png_()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_graph_labels_leaves_and_parameters():
+    minigrad.manual_seed(0)
+    lin = minigrad.nn.Linear(2, 1)
+    x = minigrad.tensor([[1.0, 2.0]], requires_grad=True)
+    g = viz.graph(lin(x).sum(), names={"weight": lin.weight, "x": x})
+    leaves = {v.name: v for v in g.vertices if v.kind == "leaf"}
+    assert set(leaves) == {"weight", "Parameter", "x"}  # the bias was not named
+    assert leaves["weight"].parameter and leaves["Parameter"].parameter and not leaves["x"].parameter
+    texts = [t.get_text() for t in g.figure().axes[0].texts]
+    assert {"weight\nParameter [1, 2]", "Parameter\n[1]", "x\n[1, 2]"} <= set(texts)
+
+
+@pytest.mark.skipif(not viz.graphviz_available(), reason="Graphviz's `dot` is not installed")
+def test_graph_svg_for_jupyter_with_graphviz():
+    loss, _ = _logistic_graph(minigrad, X, Y, W0, B0)
+    g = viz.graph(loss)
+    assert "<svg" in g._repr_svg_() and g._repr_png_() is None

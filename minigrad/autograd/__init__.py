@@ -11,6 +11,7 @@ from .. import _tensor
 from .engine import run_backward as _run_backward
 from .function import Function
 from .anomaly_mode import detect_anomaly, set_detect_anomaly
+from . import functional
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .variable import Variable

@@ -22,9 +22,14 @@ from .grad_mode import GradMode
 
 def _toposort(roots: list) -> list:
     """Nodes (and leaf Tensors) reachable from ``roots``, each before everything it depends on."""
-    seen = set(roots)
+    # roots are not marked seen up front: one root can lie below another (grad of (exp(a), a)),
+    # and must then be placed after it, where the search from the upper root finds it
+    seen = set()
     order = []
     for root in roots:
+        if root in seen:
+            continue
+        seen.add(root)
         stack = [(root, iter(root._next))]
         while stack:
             node, edges = stack[-1]
@@ -80,7 +85,10 @@ def run_backward(roots: Sequence, grad_roots: Sequence, retain_graph: bool, crea
             if grads is None or (captured is not None and node not in needed):
                 continue
             if isinstance(node, Tensor):  # a leaf: run its hooks, then accumulate or capture
-                g = _run_hooks(node._hooks, grads[0])
+                g = grads[0]
+                if g._array.dtype != node._array.dtype:  # a gradient has its input's dtype
+                    g = g.to(node.dtype)
+                g = _run_hooks(node._hooks, g)
                 if captured is not None and (node, 0) in wanted:
                     for i in wanted[(node, 0)]:
                         captured[i] = g
@@ -190,21 +198,22 @@ def _retain(node, grads: list) -> None:
             continue
         if not GradMode.enabled:
             g = g.detach()
-        t.grad = _tensor.Tensor._make(g._array.copy()) if t.grad is None else t.grad + g
+        t._grad = _tensor.Tensor._make(g._array.copy()) if t._grad is None else t._grad + g
 
 
 def _accumulate(leaf, g, create_graph: bool) -> None:
     """Add ``g`` into ``leaf.grad`` (in place when no graph is being built, as torch does)."""
     if g._array.dtype != leaf._array.dtype:
         g = g.to(leaf.dtype)
-    if leaf.grad is None:
+    grad = leaf._grad  # (the slot behind the ``grad`` property: no checks needed here)
+    if grad is None:
         # A fresh, owned copy: ``g`` may be shared with other leaves or be a broadcast view.
-        leaf.grad = g if create_graph else _tensor.Tensor._make(np.array(g._array, copy=True))
-    elif create_graph or leaf.grad._requires_grad:
-        leaf.grad = leaf.grad + g
+        leaf._grad = g if create_graph else _tensor.Tensor._make(np.array(g._array, copy=True))
+    elif create_graph or grad._requires_grad:
+        leaf._grad = grad + g
     else:
-        leaf.grad._array += g._array
-        leaf.grad._vc[0] += 1
+        grad._array += g._array
+        grad._vc[0] += 1
 
 
 def zero_grads(params, set_to_none: bool = True) -> None:

@@ -101,13 +101,17 @@ class Function:
                 t, version = entry
                 vc = t._vc
             if vc[0] != version:
-                where = (f"output {t._output_nr} of {t.grad_fn.name()}" if t.grad_fn is not None
-                         else "a leaf tensor")
+                # torch's words: the node that made the tensor, named without "Backward0" (for a saved
+                # output, this node; for a saved input, its node now), nothing for a leaf
+                where = ("" if t.grad_fn is None else
+                         f", which is output {t._output_nr} of {t.grad_fn.name().rstrip('0123456789')},")
+                where = where.replace("Backward,", ",") if where.endswith("Backward,") else where
                 raise RuntimeError(
                     "one of the variables needed for gradient computation has been modified by an "
-                    f"inplace operation: [{t.dtype} {list(t.shape)}], which is {where}, is at version "
-                    f"{vc[0]}; expected version {version} instead. Hint: replace the in-place "
-                    "operation (x.add_(...), x += ..., x[i] = ...) by an out-of-place one.")
+                    f"inplace operation: [{t.type()} {list(t.shape)}]{where} is at version {vc[0]}; "
+                    f"expected version {version} instead. Hint: enable anomaly detection to find the "
+                    "operation that failed to compute its gradient, with "
+                    "torch.autograd.set_detect_anomaly(True, check_nan=False).")
             out.append(t)
         return tuple(out)
 
@@ -153,7 +157,7 @@ class Function:
     def __repr__(self) -> str:
         # torch shows a user-defined Function's node with its module path, a built-in's bare
         where = "" if _is_builtin(type(self)) else f"{_dtype.DISPLAY_NAME[0]}.autograd.function."
-        return f"<{where}{self.name()} object at {id(self):#x}>"
+        return f"<{where}{self.name().rsplit('::', 1)[-1]} object at {id(self):#x}>"  # C++ namespace dropped
 
     # -- running an op ---------------------------------------------------------------------------
     @classmethod

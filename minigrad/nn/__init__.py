@@ -16,12 +16,16 @@ __getattr__ = _missing_attribute_hook(__name__)  # names torch has and minigrad 
 
 # ----- further layers, one block per family (each block: its imports, then __all__ += [...]) -----
 # Convolution, pooling, padding (conv.py, pooling.py)
-from .conv import Conv1d, Conv2d  # noqa: E402
+from .conv import Conv1d, Conv2d, Fold, Unfold  # noqa: E402
+from .padding import (CircularPad1d, CircularPad2d, ConstantPad1d, ConstantPad2d, ReflectionPad1d,  # noqa: E402
+                      ReflectionPad2d, ReplicationPad1d, ReplicationPad2d, ZeroPad1d, ZeroPad2d)
 from .pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d,  # noqa: E402
                       MaxPool2d, Unflatten)
 
-__all__ += ["Conv1d", "Conv2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d",
-            "AdaptiveAvgPool2d", "Unflatten"]
+__all__ += ["Conv1d", "Conv2d", "Unfold", "Fold", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d",
+            "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "Unflatten", "ConstantPad1d", "ConstantPad2d",
+            "ZeroPad1d", "ZeroPad2d", "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d",
+            "ReplicationPad2d", "CircularPad1d", "CircularPad2d"]
 
 # Embedding, normalisation, activations, containers (sparse.py, normalization.py, activation.py, ...)
 from .activation import (CELU, ELU, GELU, SELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU,  # noqa: E402
@@ -37,5 +41,16 @@ __all__ += ["Embedding", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LayerNorm
             "Softmin", "Threshold", "ModuleDict", "ParameterList", "ParameterDict"]
 
 # Losses (loss.py)
+from .loss import (CosineEmbeddingLoss, GaussianNLLLoss, HingeEmbeddingLoss, HuberLoss, KLDivLoss,  # noqa: E402
+                   MarginRankingLoss, MultiLabelSoftMarginLoss, PoissonNLLLoss, SmoothL1Loss, SoftMarginLoss,
+                   TripletMarginLoss)
+from .distance import CosineSimilarity, PairwiseDistance  # noqa: E402
+
+__all__ += ["SmoothL1Loss", "HuberLoss", "KLDivLoss", "SoftMarginLoss", "MarginRankingLoss",
+            "HingeEmbeddingLoss", "MultiLabelSoftMarginLoss", "CosineEmbeddingLoss", "TripletMarginLoss",
+            "PoissonNLLLoss", "GaussianNLLLoss", "PairwiseDistance", "CosineSimilarity"]
 
 # nn.utils (utils/)
+from . import utils  # noqa: E402
+
+__all__ += ["utils"]

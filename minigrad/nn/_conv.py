@@ -95,6 +95,12 @@ def col2im(cols: np.ndarray, size: tuple, kernel: tuple, dilation: tuple, pads: 
     return xp[(Ellipsis, *(slice(lo, lo + s) for s, (lo, _) in zip(size, pads, strict=True)))]
 
 
+def _zeros(meta: tuple) -> Tensor:
+    """Zeros of (shape, dtype): the derivative of a backward's result w.r.t. the forward's input,
+    which it does not depend on."""
+    return zeros(meta[0], dtype=meta[1])
+
+
 # ----- unfold and fold: each the other's backward ----------------------------------------------
 class Im2Col(Function):
     """``F.unfold``: (*lead, C, *size) -> (*lead, C * K, L), each window as a column."""
@@ -110,16 +116,27 @@ class Im2Col(Function):
 
 
 class Col2Im(Function):
-    """``F.fold``: (*lead, C * K, L) -> (*lead, C, *size), overlapping windows summed."""
+    """``F.fold``: (*lead, C * K, L) -> (*lead, C, *size), overlapping windows summed.
+
+    When it computes the backward of another op (``backward_of``: "Convolution", "AvgPool2D"),
+    it is named as torch names that backward's node, and ``like`` is that op's input: the result
+    does not depend on its values but stays connected to it, as in torch (so it requires grad
+    when that input does), with a zero derivative (none at all for a convolution, whose double
+    backward in torch leaves it undefined: allow_unused then gives None)."""
 
     @staticmethod
-    def forward(ctx, cols, size, kernel, dilation, pads, stride):
+    def forward(ctx, cols, size, kernel, dilation, pads, stride, like=None, backward_of=None):
         ctx.geometry = (kernel, dilation, pads, stride)
+        if backward_of is not None:
+            ctx.node_name = backward_of + "BackwardBackward0"
+        unused = like is None or backward_of == "Convolution"
+        ctx.like_meta = None if unused else (like._array.shape, like.dtype)
         return col2im(cols._array, size, kernel, dilation, pads, stride)
 
     @staticmethod
     def backward(ctx, grad):
-        return Im2Col.apply(grad, *ctx.geometry), None, None, None, None, None
+        zero = _zeros(ctx.like_meta) if ctx.like_meta and ctx.needs_input_grad[6] else None
+        return Im2Col.apply(grad, *ctx.geometry), None, None, None, None, None, zero, None
 
 
 # ----- convolution -------------------------------------------------------------------------------
@@ -159,7 +176,8 @@ class Convolution(Function):
         gx = gw = gb = None
         if need_x:  # d/d columns = weight^T @ grad; fold sends each column back to its window
             cols_grad = (w.transpose(-1, -2) @ g).reshape(batch, groups * rows, length)
-            gx = Col2Im.apply(cols_grad, tuple(x.shape[2:]), kernel, dilation, pads, stride)
+            gx = Col2Im.apply(cols_grad, tuple(x.shape[2:]), kernel, dilation, pads, stride, x,
+                              "Convolution")
         if need_w:  # grad @ columns^T, summed over the batch
             if GradMode.enabled and x.requires_grad:  # create_graph: the columns as a function of x
                 cols = Im2Col.apply(x, kernel, dilation, pads, stride)
@@ -290,6 +308,7 @@ class AvgPool2D(Function):
     def forward(ctx, x, kernel, pads, stride, divisor):
         ctx.geometry = (tuple(x._array.shape[-2:]), kernel, pads, stride)
         ctx.divisor = divisor
+        ctx.save_for_backward(x)  # (to join the backward's result to it, see Col2Im)
         w = windows(pad_array(x._array, pads), kernel, (1, 1), stride)  # (N, C, kh, kw, oh, ow)
         return w.sum(axis=(-4, -3)) / divisor.astype(x._array.dtype)
 
@@ -301,7 +320,8 @@ class AvgPool2D(Function):
         lead, length = tuple(g.shape[:-2]), g.shape[-2] * g.shape[-1]
         cols = g.reshape(*lead, 1, length).expand(*lead, k, length).reshape(*lead[:-1], lead[-1] * k,
                                                                             length)
-        return Col2Im.apply(cols, size, kernel, (1, 1), pads, stride), None, None, None, None
+        (x,) = ctx.saved_tensors
+        return Col2Im.apply(cols, size, kernel, (1, 1), pads, stride, x, "AvgPool2D"), None, None, None, None
 
 
 def adaptive_matrix(size: int, out: int, dtype: np.dtype) -> np.ndarray:
@@ -323,13 +343,33 @@ class AdaptiveAvgPool2D(Function):
         a = x._array
         rows = adaptive_matrix(a.shape[-2], out_hw[0], a.dtype)
         cols = adaptive_matrix(a.shape[-1], out_hw[1], a.dtype)
-        ctx.matrices = rows, cols
+        ctx.matrices, ctx.out_hw = (rows, cols), out_hw
+        ctx.save_for_backward(x)
         return rows @ a @ cols.T
 
     @staticmethod
     def backward(ctx, grad):
-        rows, cols = (Tensor._make(m) for m in ctx.matrices)
-        return rows.t() @ grad @ cols, None
+        (x,) = ctx.saved_tensors
+        return AdaptiveAvgPool2DBackward.apply(grad, x, ctx.matrices, ctx.out_hw), None
+
+
+class AdaptiveAvgPool2DBackward(Function):
+    """grad_x = A_rows^T @ grad @ A_cols.  Linear in grad, whose own gradient is the forward op
+    again; the pooled input is an input too (only its shape matters), as in torch: the result
+    stays connected to it with a zero derivative."""
+
+    node_name = "AdaptiveAvgPool2DBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, x, matrices, out_hw):
+        ctx.out_hw, ctx.like_meta = out_hw, (x._array.shape, x.dtype)
+        rows, cols = matrices
+        return rows.T @ grad._array @ cols
+
+    @staticmethod
+    def backward(ctx, gg):
+        zero = _zeros(ctx.like_meta) if ctx.needs_input_grad[1] else None
+        return AdaptiveAvgPool2D.apply(gg, ctx.out_hw), zero, None, None
 
 
 # ----- padding -----------------------------------------------------------------------------------
@@ -366,7 +406,8 @@ class IndexPad(Function):
     @staticmethod
     def forward(ctx, x, indices, node_name):
         ctx.node_name = node_name
-        ctx.indices, ctx.shape = indices, x._array.shape
+        ctx.indices = indices
+        ctx.save_for_backward(x)  # (for its shape, and to join the backward's result to it)
         a = x._array
         for axis, index in enumerate(indices, start=a.ndim - len(indices)):
             a = np.take(a, index, axis=axis)
@@ -374,16 +415,20 @@ class IndexPad(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return IndexPadBackward.apply(grad, ctx.indices, ctx.shape, ctx.node_name), None, None
+        (x,) = ctx.saved_tensors
+        return IndexPadBackward.apply(grad, x, ctx.indices, ctx.node_name), None, None
 
 
 class IndexPadBackward(Function):
-    """Sum the padded gradient back onto the input positions it was copied from."""
+    """Sum the padded gradient back onto the input positions it was copied from.  The padded
+    input is an input here too (only its shape matters), as in torch: the result stays connected
+    to it with a zero derivative."""
 
     @staticmethod
-    def forward(ctx, grad, indices, shape, node_name):
+    def forward(ctx, grad, x, indices, node_name):
         ctx.node_name = node_name.replace("Backward0", "BackwardBackward0")
-        ctx.indices, ctx.pad_name = indices, node_name
+        ctx.indices, ctx.pad_name, ctx.like_meta = indices, node_name, (x._array.shape, x.dtype)
+        shape = x._array.shape
         g = grad._array
         for axis, index in reversed(list(enumerate(indices, start=g.ndim - len(indices)))):
             out = np.zeros(g.shape[:axis] + (shape[axis],) + g.shape[axis + 1:], dtype=g.dtype)
@@ -393,7 +438,8 @@ class IndexPadBackward(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        return IndexPad.apply(gg, ctx.indices, ctx.pad_name), None, None, None
+        zero = _zeros(ctx.like_meta) if ctx.needs_input_grad[1] else None
+        return IndexPad.apply(gg, ctx.indices, ctx.pad_name), zero, None, None
 
 
 # ===== the public functions (re-exported by nn.functional), with torch's checks and messages =====

@@ -242,7 +242,8 @@ class Softplus(Function):
         ctx.save_for_backward(x)
         ctx.beta, ctx.threshold = beta, threshold
         a = x._array
-        return np.where(a * beta > threshold, a, np.log1p(np.exp(a * beta)) / beta).astype(a.dtype)
+        w = a.astype(np.float32) if a.dtype == np.float16 else a  # as torch: half math in float32
+        return np.where(w * beta > threshold, w, np.log1p(np.exp(w * beta)) / beta).astype(a.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -630,8 +631,10 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
     """x clipped to [min_val, max_val]."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
-    if input._array.dtype.kind != "f":  # as torch: integer input is clamped (with no gradient)
-        return input.clamp(min_val, max_val)
+    if input._array.dtype.kind == "b":
+        raise RuntimeError("Bool inputs not supported for hardtanh")
+    if input._array.dtype.kind != "f":  # as torch: integer input keeps its dtype, bounds cast to it
+        return input.clamp(int(min_val), int(max_val))
     return _maybe_inplace(input, inplace, lambda t: Hardtanh.apply(t, min_val, max_val))
 
 

@@ -1,5 +1,6 @@
 """Convolution layers: ``Conv1d`` and ``Conv2d``, each a thin holder of weight and bias around
-``F.conv1d`` / ``F.conv2d`` (see ``_conv.py`` for how a convolution and its backward work)."""
+``F.conv1d`` / ``F.conv2d`` (see ``_conv.py`` for how a convolution and its backward work), and
+``Unfold`` / ``Fold``, the im2col and col2im a convolution is made of."""
 from __future__ import annotations
 
 import math
@@ -12,7 +13,7 @@ from .functional import pad as _pad
 from .module import Module
 from .parameter import Parameter
 
-__all__ = ["Conv1d", "Conv2d"]
+__all__ = ["Conv1d", "Conv2d", "Unfold", "Fold"]
 
 
 def _ntuple(value: Any, n: int) -> tuple:
@@ -118,3 +119,35 @@ class Conv2d(_ConvNd):
     """2-D convolution over (N, C_in, H, W) or (C_in, H, W): weight (C_out, C_in/groups, kh, kw)."""
 
     _n = 2
+
+
+class Unfold(Module):
+    """``F.unfold`` as a layer: (N, C, H, W) -> (N, C * kh * kw, L), one column per window."""
+
+    def __init__(self, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> None:
+        super().__init__()
+        self.kernel_size, self.dilation, self.padding, self.stride = kernel_size, dilation, padding, stride
+
+    def forward(self, input: Tensor) -> Tensor:
+        return _conv.unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
+
+    def extra_repr(self) -> str:
+        return (f"kernel_size={self.kernel_size}, dilation={self.dilation}, padding={self.padding}, "
+                f"stride={self.stride}")
+
+
+class Fold(Module):
+    """``F.fold`` as a layer: (N, C * kh * kw, L) -> (N, C, *output_size), overlaps summed."""
+
+    def __init__(self, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
+                 stride: Any = 1) -> None:
+        super().__init__()
+        self.output_size, self.kernel_size = output_size, kernel_size
+        self.dilation, self.padding, self.stride = dilation, padding, stride
+
+    def forward(self, input: Tensor) -> Tensor:
+        return _conv.fold(input, self.output_size, self.kernel_size, self.dilation, self.padding, self.stride)
+
+    def extra_repr(self) -> str:
+        return (f"output_size={self.output_size}, kernel_size={self.kernel_size}, dilation={self.dilation}, "
+                f"padding={self.padding}, stride={self.stride}")

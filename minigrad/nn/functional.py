@@ -118,6 +118,10 @@ class LinearBackward(Function):
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias``: the affine map of ``nn.Linear``."""
+    if not isinstance(input, Tensor):  # (a numpy array, a list: torch converts nothing here)
+        kind = type(input)
+        name = kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+        raise TypeError(f"linear(): argument 'input' (position 1) must be Tensor, not {name}")
     if input._array.ndim == 0:
         raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are 0D and "
                            f"{weight.ndim}D")
@@ -220,8 +224,8 @@ __getattr__ = _missing_attribute_hook(__name__)  # names torch has and minigrad 
 
 # ----- further functional forms, one block per family (imports, then __all__ and DIFFERENTIABLE) -----
 # Convolution, pooling, padding, unfold/fold (the Functions live in _conv.py)
-from ._conv import (adaptive_avg_pool1d, adaptive_avg_pool2d, avg_pool1d, avg_pool2d,  # noqa: E402
-                    conv1d, conv2d, fold, max_pool1d, max_pool2d, pad, unfold)
+from ._conv import (adaptive_avg_pool1d, adaptive_avg_pool2d, avg_pool1d, avg_pool2d,  # noqa: E402,F401
+                    conv1d, conv2d, fold, max_pool1d, max_pool2d, pad, unfold)  # noqa: F401
 
 _CONV_FUNCTIONS = (
     "conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
@@ -245,3 +249,15 @@ __all__ += list(_LAYER_FUNCTIONS)
 DIFFERENTIABLE += _LAYER_FUNCTIONS
 
 # Losses (loss_functions.py)
+from .loss_functions import (cosine_embedding_loss, cosine_similarity, gaussian_nll_loss,  # noqa: E402,F401
+                             hinge_embedding_loss, huber_loss, kl_div, margin_ranking_loss,  # noqa: F401
+                             multilabel_soft_margin_loss, pairwise_distance, poisson_nll_loss,  # noqa: F401
+                             smooth_l1_loss, soft_margin_loss, triplet_margin_loss)  # noqa: F401
+
+_LOSS_FUNCTIONS = (
+    "smooth_l1_loss", "huber_loss", "kl_div", "soft_margin_loss", "margin_ranking_loss",
+    "hinge_embedding_loss", "multilabel_soft_margin_loss", "cosine_similarity", "pairwise_distance",
+    "cosine_embedding_loss", "triplet_margin_loss", "poisson_nll_loss", "gaussian_nll_loss",
+)
+__all__ += list(_LOSS_FUNCTIONS)
+DIFFERENTIABLE += _LOSS_FUNCTIONS

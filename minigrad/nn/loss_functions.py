@@ -1,10 +1,12 @@
 """The loss functions of ``torch.nn.functional`` (re-exported by ``minigrad.nn.functional``).
 
 Where torch has a fused kernel (mse_loss, binary_cross_entropy, binary_cross_entropy_with_logits,
-nll_loss) the loss is one ``Function``: the forward is a few lines of numpy, the backward is the
-derivative written with Tensor ops, so second derivatives work.  (binary_cross_entropy's input
+nll_loss, smooth_l1_loss, huber_loss, soft_margin_loss) the loss is one ``Function``: the forward
+is a few lines of numpy, the backward is the derivative written with Tensor ops, so second
+derivatives work.  (binary_cross_entropy's input
 gradient is an op of its own, as in torch, whose backward is written the same way.)  Where torch
-composes other ops (l1_loss, cross_entropy = log_softmax + nll_loss) so do we.
+composes other ops (l1_loss, cross_entropy = log_softmax + nll_loss, kl_div, the margin and
+embedding losses, poisson_nll_loss, gaussian_nll_loss) so do we: their graphs show torch's nodes.
 
 Every loss takes ``reduction``: ``'none'`` (one loss per element), ``'sum'``, or ``'mean'``.
 """
@@ -18,8 +20,11 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import Function
+from .._creation import full_like, ones_like, zeros_like
+from ..autograd.grad_mode import GradMode, no_grad
 from ..ops._util import mean_array, operands
-from ..ops.arithmetic import _broadcast_error, where
+from ..ops.arithmetic import _broadcast_error, minimum, where
+from ..ops.norms import linalg_vector_norm as vector_norm
 from ..ops.reduction import log_softmax
 from ..ops.shape import sum_to
 
@@ -129,7 +134,7 @@ def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: An
     """Mean squared error: mean((input - target)^2)."""
     _warn_size(input, target)
     reduction = _reduction(reduction, size_average, reduce)
-    x, y = _broadcast(*operands(input, target))
+    x, y = operands(*_broadcast(input, target))  # (broadcast first: a 0-d target's dtype then counts)
     if weight is not None:
         return _weighted((x - y) ** 2, weight, input, reduction)
     if x._array.dtype.kind != "f":
@@ -143,7 +148,7 @@ def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any
     the gradient is sign(input - target), 0 where they are equal.)"""
     _warn_size(input, target)
     reduction = _reduction(reduction, size_average, reduce)
-    x, y = _broadcast(*operands(input, target))
+    x, y = operands(*_broadcast(input, target))  # (broadcast first: a 0-d target's dtype then counts)
     errors = (x - y).abs()
     if weight is not None:
         return _weighted(errors, weight, input, reduction)
@@ -247,6 +252,8 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     if target._array.dtype != input._array.dtype:
         raise RuntimeError(f"Found dtype {_SCALAR_NAMES[target.dtype.name]} but expected "
                            f"{_SCALAR_NAMES[input.dtype.name]}")
+    if weight is not None:  # (torch has no derivative for the weights of its losses)
+        _not_differentiable("binary_cross_entropy", "weight", weight)
     if weight is not None:
         weight = _expand_weight(weight.to(input.dtype), input._array.shape)
     return BinaryCrossEntropy.apply(input, target, weight, reduction)
@@ -334,6 +341,9 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     if target._array.dtype.kind != "f":
         raise RuntimeError(f"result type {_SCALAR_NAMES[input.dtype.name]} can't be cast to the "
                            f"desired output type {_SCALAR_NAMES[target.dtype.name]}")
+    for name, w in (("weight", weight), ("pos_weight", pos_weight)):
+        if w is not None:  # (torch has no derivative for the weights of its losses)
+            _not_differentiable("binary_cross_entropy_with_logits", name, w)
     x, y = operands(input, target)
     shape = x._array.shape
     if weight is not None:
@@ -377,6 +387,8 @@ class NllLoss(Function):
         if ignored is not None:
             w[ignored] = 0  # (w is a fresh array)
         losses = -w * a[picks]
+        if ignored is not None:
+            losses[ignored] = 0  # not 0 * x: an ignored row counts nothing, even with nan or inf in it
         if reduction == "none":  # one loss per target element
             ctx.coef = Tensor._make(-w)
             return losses.reshape(target._array.shape if x._array.ndim > 1 else ())
@@ -454,6 +466,8 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     reduction = _reduction(reduction, size_average, reduce)
     nck = _nck(input, target)
     _check_target(target)
+    if weight is not None:  # (torch has no derivative for the weights of its losses)
+        _not_differentiable("nll_loss_forward", "weight", weight)
     n_classes = nck[1]
     if weight is not None:
         if weight.ndim != 1 or weight.numel() != n_classes:
@@ -538,3 +552,350 @@ def _cross_entropy_soft(input: Tensor, target: Tensor, weight: Tensor | None, re
     if loss.grad_fn is not None:  # torch divides by a number here: div(Tensor, Scalar)
         loss.grad_fn.node_name = "DivBackward1"
     return loss
+
+
+# ----- robust regression: smooth L1 and Huber ---------------------------------------------------
+class SmoothL1Loss(Function):
+    """With d = x - y:  0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta.
+
+    d/dx = d / beta inside, sign(d) outside (the two agree at |d| == beta);  d/dy = -d/dx.
+    The second derivative is 1 / beta strictly inside and 0 elsewhere, at |d| == beta too, as
+    torch's smooth_l1_loss_double_backward."""
+
+    torch_inputs = (0, 1)  # the tensor inputs
+    scale = None  # HuberLoss sets it to delta: Huber is delta * smooth_l1 with beta = delta
+
+    @staticmethod
+    def forward(ctx, x, y, reduction, beta):
+        ctx.save_for_backward(x, y)
+        ctx.beta, ctx.divisor = beta, _mean_divisor(reduction, x._array.size)
+        z = np.abs(x._array - y._array)
+        return _reduce(ctx._pointwise(z, beta), reduction)
+
+    @staticmethod
+    def _pointwise(z, beta):
+        return np.where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        d = x - y
+        beta = ctx.beta
+        # inside: the slope d / beta (Huber: d); outside: +-1 (Huber: +-delta)
+        if ctx.scale is None:
+            slope = where(d.abs() < beta, d / beta, d.sign())
+        else:
+            slope = where(d.abs() < beta, d, d.sign() * ctx.scale)
+        g = slope * grad
+        if ctx.divisor != 1:
+            g = g / ctx.divisor
+        nx, ny = ctx.needs_input_grad[:2]
+        return g if nx else None, -g if ny else None, None, None
+
+
+class HuberLoss(SmoothL1Loss):
+    """With d = x - y:  0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta).
+
+    delta * smooth_l1 with beta = delta: d/dx = d inside, delta sign(d) outside."""
+
+    @staticmethod
+    def forward(ctx, x, y, reduction, delta):
+        ctx.scale = delta
+        return SmoothL1Loss.forward(ctx, x, y, reduction, delta)
+
+    @staticmethod
+    def _pointwise(z, delta):
+        return np.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta))
+
+
+def _float_only(kernel: str, x: Tensor) -> None:
+    if x._array.dtype.kind != "f":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_SCALAR_NAMES[x.dtype.name]}'")
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """Squared error (over ``beta``) for errors below ``beta``, absolute error above: less
+    sensitive to outliers than mse_loss.  ``beta=0`` is l1_loss."""
+    _warn_size(input, target)
+    reduction = _reduction(reduction, size_average, reduce)
+    x, y = operands(*_broadcast(input, target))  # (broadcast first: a 0-d target's dtype then counts)
+    if beta == 0.0:  # torch calls l1_loss then (an |x - y| graph)
+        return _reduce_tensor((x - y).abs(), reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    _float_only("smooth_l1_cpu", x)
+    return SmoothL1Loss.apply(x, y, reduction, float(beta))
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Tensor | None = None) -> Tensor:
+    """Squared error / 2 for errors below ``delta``, ``delta`` times (absolute error - delta / 2)
+    above.  With ``weight`` (the input's shape), each element's loss is multiplied by it first."""
+    _warn_size(input, target)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    _float_only("huber_cpu", operands(input, target)[0])
+    _cast_to_input(input, target)
+    x, y = _broadcast(input, target.to(input.dtype))  # (the loss has the input's dtype)
+    if weight is None:
+        return HuberLoss.apply(x, y, _reduction(reduction), float(delta))
+    if weight.shape != input.shape:
+        raise ValueError("Weights and input must have the same size.")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
+    # torch multiplies the unreduced loss by the weight, and 'mean' is then a plain mean
+    return _reduce_tensor(HuberLoss.apply(x, y, "none", float(delta)) * weight, reduction)
+
+
+# ----- margin losses on +-1 targets -----------------------------------------------------------------
+class SoftMarginLoss(Function):
+    """log(1 + exp(-y x)) for labels y = +-1: logistic loss.  d/dx = -y z / (1 + z) with
+    z = exp(-y x), written so as torch (so it is nan, as torch's, where z overflows).
+    (torch does not differentiate it with respect to the target.)"""
+
+    torch_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, x, y, reduction):
+        ctx.save_for_backward(x, y)
+        ctx.divisor = _mean_divisor(reduction, x._array.size)
+        return _reduce(np.log1p(np.exp(-x._array * y._array)), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        z = (-y * x).exp()
+        g = -y * z / (z + 1) * grad
+        return (g / ctx.divisor if ctx.divisor != 1 else g), None, None
+
+
+def _cast_to_input(input: Tensor, target: Tensor) -> None:
+    """Losses whose result has the input's dtype refuse an integer input (the loss is not)."""
+    if input._array.dtype.kind != "f":
+        computed = operands(input, target, float_result=True)[0]
+        raise RuntimeError(f"result type {_SCALAR_NAMES[computed.dtype.name]} can't be cast to the desired "
+                           f"output type {_SCALAR_NAMES[input.dtype.name]}")
+
+
+def _not_differentiable(name: str, argument: str, t: Tensor) -> None:
+    """torch refuses a gradient-requiring tensor where its op has no derivative."""
+    if t.requires_grad and GradMode.enabled:
+        raise RuntimeError(f"The function '{name}' is not differentiable with respect to argument "
+                           f"'{argument}'. This input cannot have requires_grad True.")
+
+
+def soft_margin_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+                     reduction: str = "mean") -> Tensor:
+    """Two-class logistic loss: mean(log(1 + exp(-target * input))) for targets +-1."""
+    reduction = _reduction(reduction, size_average, reduce)
+    _cast_to_input(input, target)
+    _not_differentiable("soft_margin_loss", "target", target)
+    x, y = _broadcast(input, target.detach().to(input.dtype))
+    return SoftMarginLoss.apply(x, y, reduction)
+
+
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
+                        size_average: Any = None, reduce: Any = None, reduction: str = "mean") -> Tensor:
+    """max(0, -target (input1 - input2) + margin): input1 should rank above input2 where
+    target is 1, below where it is -1."""
+    reduction = _reduction(reduction, size_average, reduce)
+    if not input1.ndim == input2.ndim == target.ndim:
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got "
+                           f"sizes: input1: {input1.shape}, input2: {input2.shape}, target: "
+                           f"{target.shape} ")
+    # (margin is a float in torch's signature: integer inputs give a float loss)
+    return _reduce_tensor((-target * (input1 - input2) + float(margin)).clamp_min(0), reduction)
+
+
+def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, size_average: Any = None,
+                         reduce: Any = None, reduction: str = "mean") -> Tensor:
+    """``input`` (usually a distance) where target is 1, max(0, margin - input) where it is -1."""
+    reduction = _reduction(reduction, size_average, reduce)
+    zeros = zeros_like(input)
+    # torch's C++ margin - input fills a tensor like the input with margin: an integer input stays integer
+    margin_term = where(target != 1, (full_like(input, margin) - input).clamp_min(0), zeros)
+    return _reduce_tensor(margin_term + where(target != -1, input, zeros), reduction)
+
+
+def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                size_average: Any = None, reduce: Any = None,
+                                reduction: str = "mean") -> Tensor:
+    """Binary cross entropy with logits per class, averaged over the classes (the last dim):
+    one loss per sample."""
+    reduction = _reduction(reduction, size_average, reduce)
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    class_dim = input.ndim - 1
+    return _reduce_tensor(loss.sum(class_dim) / input.shape[class_dim], reduction)
+
+
+# ----- distances and similarities ---------------------------------------------------------------------
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """x1 . x2 / (||x1|| ||x2||) along ``dim`` (the inputs broadcast).  As torch, each input is
+    divided by its own norm first, each norm raised to at least ``eps`` in the value only: the
+    gradient is that of x / ||x||."""
+    x1, x2 = _broadcast(*operands(x1, x2))
+    if x1._array.dtype.kind != "f":
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
+                           f"{_SCALAR_NAMES[x1.dtype.name]}")
+    units = []
+    for x in (x1, x2):
+        norm = vector_norm(x, 2, dim=dim, keepdim=True).clone()
+        with no_grad():  # the floor on the norm is not differentiated (torch's NoGradGuard)
+            norm.clamp_(min=eps)
+        units.append(x / norm)
+    return (units[0] * units[1]).sum(dim)
+
+
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
+                      keepdim: bool = False) -> Tensor:
+    """The p-norm of x1 - x2 + eps over the last dim: one distance per row."""
+    dim = -1 if max(x1.ndim, x2.ndim) else 0
+    out = (x1 - x2 + eps).norm(p, dim, keepdim)
+    if out.grad_fn is not None:  # torch's at::norm(Tensor, Scalar p, dim) node
+        out.grad_fn.node_name = "NormBackward1"
+    return out
+
+
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
+                          size_average: Any = None, reduce: Any = None, reduction: str = "mean") -> Tensor:
+    """1 - cos(input1, input2) where target is 1, max(0, cos - margin) where it is -1 (rows of
+    (N, D) inputs with an (N,) target, or (D,) inputs with a 0-d target)."""
+    reduction = _reduction(reduction, size_average, reduce)
+    t_dim = target.ndim
+    if t_dim not in (0, 1):
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if input1.ndim != t_dim + 1 or input2.ndim != t_dim + 1:
+        raise RuntimeError(f"{t_dim}D target tensor expects {t_dim + 1}D input tensors, but found inputs "
+                           f"with sizes {list(input1.shape)} and {list(input2.shape)}.")
+    eps = 1e-12  # torch's EPSILON, added to each squared magnitude (not clamped)
+    dot = (input1 * input2).sum(t_dim)
+    denominator = (((input1 * input1).sum(t_dim) + eps) * ((input2 * input2).sum(t_dim) + eps)).sqrt()
+    cos = dot / denominator
+    if target.shape != cos.shape:
+        _broadcast(target, cos)  # raises torch's error if the target does not fit the batch
+    zeros = zeros_like(cos)
+    positive = where(target == 1, 1 - cos, zeros)
+    negative = where(target == -1, (cos - margin).clamp_min(0), zeros)
+    return _reduce_tensor(positive + negative, reduction)
+
+
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0,
+                        p: float = 2, eps: float = 1e-6, swap: bool = False, size_average: Any = None,
+                        reduce: Any = None, reduction: str = "mean") -> Tensor:
+    """max(0, margin + d(anchor, positive) - d(anchor, negative)) with d = pairwise_distance;
+    ``swap`` uses min(d(a, n), d(p, n)) as the negative distance."""
+    reduction = _reduction(reduction, size_average, reduce)
+    dims = anchor.ndim, positive.ndim, negative.ndim
+    if not dims[0] == dims[1] == dims[2]:
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the same "
+                           f"number of dimensions, but got: anchor {dims[0]}D, positive {dims[1]}D, and "
+                           f"negative {dims[2]}D inputs")
+    d_pos = pairwise_distance(anchor, positive, p, eps)
+    d_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_neg = minimum(d_neg, pairwise_distance(positive, negative, p, eps))
+    return _reduce_tensor((margin + d_pos - d_neg).clamp_min(0), reduction)
+
+
+# ----- divergences and likelihoods -------------------------------------------------------------------
+def _xlogy_self(t: Tensor) -> Tensor:
+    """t log t, 0 where t == 0 (torch's xlogy(t, t)); its derivative is xlogy(t != 0, t) + t / t,
+    written so as torch's backward of xlogy, so it is nan at t == 0 too."""
+    return XlogySelf.apply(t)
+
+
+class XlogySelf(Function):
+    """xlogy(t, t) = t log t (0 at t == 0).  Named after torch's node for the same call."""
+
+    node_name = "XlogyBackward0"
+
+    @staticmethod
+    def forward(ctx, t):
+        ctx.save_for_backward(t)
+        a = t._array
+        return np.where(a == 0, a.dtype.type(0), a * np.log(a))
+
+    @staticmethod
+    def backward(ctx, grad):
+        t, = ctx.saved_tensors
+        # d/dx xlogy(x, y) = log y where x != 0;  d/dy = x / y  (both at x = y = t)
+        log_part = where(t != 0, t.log(), zeros_like(t))
+        return grad * log_part + grad * t / t
+
+
+def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+           reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """KL(target || exp(input)) per element for log-probabilities ``input``:
+    target (log target - input), or exp(target) (target - input) with ``log_target``.
+
+    ``reduction='batchmean'`` divides the sum by the batch size (the true KL divergence of each
+    sample, averaged); 'mean' divides by the element count, and torch warns about it."""
+    if size_average is not None or reduce is not None:
+        reduction = _reduction(reduction, size_average, reduce)
+    elif reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support "
+                      "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
+                      "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
+                      "major release.", stacklevel=2)
+    if reduction not in ("none", "mean", "sum", "batchmean"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if input._array.dtype.kind != "f" or target._array.dtype.kind != "f":
+        raise RuntimeError("kl_div: Integral inputs not supported.")
+    t, x = _broadcast(*operands(target, input))  # (torch's order, for the error message)
+    loss = t.exp() * (t - x) if log_target else _xlogy_self(t) - t * x
+    if reduction != "batchmean":
+        return _reduce_tensor(loss, reduction)
+    total = loss.sum()
+    return total / input.shape[0] if input.ndim else total
+
+
+def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False,
+                     size_average: Any = None, eps: float = 1e-8, reduce: Any = None,
+                     reduction: str = "mean") -> Tensor:
+    """Negative log likelihood of counts ``target`` under Poisson(rate): exp(input) - target input
+    for a log-rate ``input`` (``log_input``), else input - target log(input + eps).  ``full`` adds
+    Stirling's approximation of log(target!) where target > 1."""
+    reduction = _reduction(reduction, size_average, reduce)
+    if log_input:
+        loss = input.exp() - target * input
+    else:
+        loss = input - target * (input + eps).log()
+    if full:
+        stirling = target * target.log() - target + 0.5 * (2 * math.pi * target).log()
+        loss = loss + stirling.masked_fill(target <= 1, 0)
+    return _reduce_tensor(loss, reduction)
+
+
+def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: bool = False,
+                      eps: float = 1e-6, reduction: str = "mean") -> Tensor:
+    """Negative log likelihood of ``target`` under Normal(input, var), without the constant unless
+    ``full``: 0.5 (log var + (input - target)^2 / var).
+
+    ``var`` is the input's shape, that shape without its last dim, the input's shape with one
+    dim of size 1, or a float; it is raised to at least ``eps`` in the value only."""
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = var * ones_like(input)
+    elif not isinstance(var, Tensor):
+        raise TypeError(f"gaussian_nll_loss(): var must be a Tensor or a float, not {type(var).__name__}")
+    elif bool((var < 0).any()):
+        raise ValueError("var has negative entry/entries")
+    if var.shape != input.shape:
+        if input.shape[:-1] == var.shape:  # one variance per sample: broadcast over the last dim
+            var = var.unsqueeze(-1)
+        elif not (input.ndim == var.ndim
+                  and sum(v for i, v in zip(input.shape, var.shape) if i != v) == 1):
+            raise ValueError("var is of incorrect size")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    var = var.clone()
+    with no_grad():  # the floor is for the value only: the gradient is that of the unclamped var
+        var.clamp_(min=eps)
+    loss = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        loss += 0.5 * math.log(2 * math.pi)
+    return _reduce_tensor(loss, reduction)

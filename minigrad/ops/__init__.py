@@ -68,13 +68,14 @@ INPLACE_MATH = _MATH_METHODS  # each also has an in-place form, x.sinh_() (made 
 # Reductions, sorting and comparison (reduction.py, sorting.py): norm, cumsum, sort, topk, ...
 from .norms import norm  # noqa: E402  (linalg's norms are in minigrad.linalg)
 from .sorting import (all, any, argsort, bincount, count_nonzero, cummax, cummin, cumprod,  # noqa: E402,A004
-                      cumsum, histc, isin, kthvalue, logcumsumexp, median, mode, sort, topk, unique)
+                      cumsum, histc, histogram, isin, kthvalue, logcumsumexp, median, mode, sort, topk,
+                      unique)
 
 DIFFERENTIABLE += ("norm", "cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "sort", "topk",
                    "kthvalue", "median", "mode")
 TENSOR_METHODS += ("norm", "cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "sort", "argsort",
                    "topk", "kthvalue", "median", "mode", "all", "any", "count_nonzero", "unique",
-                   "bincount", "histc")
+                   "bincount", "histc", "histogram")
 
 # Shape, indexing and other ops (shape.py, indexing.py, other.py): flip, roll, tril, einsum, ...
 from .indexing import argwhere, masked_select, nonzero, take_along_dim  # noqa: E402

@@ -45,9 +45,9 @@ def operands(a: Any, b: Any, float_result: bool = False) -> tuple[Tensor, Tensor
         da = a._array.dtype
         if da == b._array.dtype and (not float_result or da.kind == "f"):
             return a, b
-    elif ta and type(b) in _NUMBERS and a._array.dtype.kind == "f":  # a float tensor and a number:
-        return a, Tensor._make(np.asarray(b, a._array.dtype))         # the tensor's dtype
-    elif tb and type(a) in _NUMBERS and b._array.dtype.kind == "f":
+    elif ta and type(b) in _NUMBERS and a._array.dtype.char in "fd":  # a float32/64 tensor and a number:
+        return a, Tensor._make(np.asarray(b, a._array.dtype))            # the tensor's dtype
+    elif tb and type(a) in _NUMBERS and b._array.dtype.char in "fd":  # (float16 below: it may overflow)
         return Tensor._make(np.asarray(a, b._array.dtype)), b
     else:
         a, b = _normalize(a), _normalize(b)
@@ -72,7 +72,52 @@ def _as(x: Any, is_tensor: bool, target: _dtype.dtype) -> Tensor:
         return x if x._array.dtype == target.np else x.to(target)
     if not isinstance(x, (bool, int, float)):
         raise TypeError(f"unsupported operand type for a tensor op: {type(x).__name__}")
-    return Tensor._make(np.asarray(x, dtype=target.np))
+    with quiet():  # a number beyond float16's range is inf, silently, as in torch
+        return Tensor._make(np.asarray(x, dtype=target.np))
+
+
+def broadcast_shapes(*shapes: tuple) -> tuple:
+    """The shape that ``shapes`` broadcast to, or torch's RuntimeError naming the first clash from
+    the right (every op that broadcasts reports a mismatch this way, numpy's words never leak)."""
+    try:
+        return np.broadcast_shapes(*shapes)
+    except ValueError:
+        ndim = max(len(sh) for sh in shapes)
+        for i in range(1, ndim + 1):
+            sizes = [sh[-i] for sh in shapes if len(sh) >= i and sh[-i] != 1]
+            if len(set(sizes)) > 1:
+                raise RuntimeError(f"The size of tensor a ({sizes[0]}) must match the size of tensor b "
+                                   f"({next(n for n in sizes if n != sizes[0])}) at non-singleton "
+                                   f"dimension {ndim - i}") from None
+        raise
+
+
+def on_numpy_error(*operands: Any) -> None:
+    """Called in the ``except ValueError`` branch of an op that let numpy broadcast its operands
+    (tensors or arrays): raises torch's RuntimeError if their shapes were the problem, so numpy's
+    words never reach the user.  (Checking only after numpy failed costs the common case nothing.)"""
+    broadcast_shapes(*(np.shape(o._array if isinstance(o, Tensor) else o) for o in operands))
+
+
+def check_broadcast_to(shape: tuple, target: tuple) -> None:
+    """torch's errors for writing a tensor of ``shape`` into one of ``target`` (copy_, out=)."""
+    full = broadcast_shapes(target, shape)
+    if full != tuple(target):
+        raise RuntimeError(f"output with shape {list(target)} doesn't match the broadcast shape {list(full)}")
+
+
+def check_result_dtype(input: Tensor, dtype: Any) -> None:
+    """A reduction told to compute in a non-float ``dtype`` (``sum(dtype=int64)``) cannot give a
+    gradient: torch refuses it outright when the input requires grad."""
+    if dtype is not None and GradMode.enabled and input._requires_grad and np.dtype(dtype).kind != "f":
+        raise RuntimeError(f"Autograd not support dtype: {_SCALAR_TYPE[np.dtype(dtype).name]}")
+
+
+def refuse_bool(input: Tensor, kernel: str) -> None:
+    """torch has no bool kernel for some ops (abs, floor, pow...): its NotImplementedError names
+    the kernel it looked for."""
+    if input._array.dtype.kind == "b":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
 def named(out: Tensor, node_name: str) -> Tensor:
@@ -148,18 +193,20 @@ def dims(dim: Any, ndim: int) -> tuple[int, ...]:
         for a, b in zip(axes, axes[1:]):
             if a == b:  # torch names the repeated dim, wrapped: (1, -1) of a 2-d input -> dim 1
                 raise RuntimeError(f"dim {a} appears multiple times in the list of dims")
-        return axes if ndim else ()
-    return (wrap_dim(dim, ndim),) if ndim else ()
+        return axes if ndim else ()  # (a 0-d tensor has one dim for checking: 0 or -1)
+    d = wrap_dim(dim, ndim)
+    return (d,) if ndim else ()
 
 
-def return_type(name: str) -> type:
-    """The named tuple ``(values, indices)`` that ``torch.return_types.<name>`` is (what max(x, dim),
-    sort, topk... return), printed as torch prints it."""
-    base = collections.namedtuple(name, ["values", "indices"])
+def return_type(name: str, fields: tuple[str, ...] = ("values", "indices")) -> type:
+    """The named tuple (``(values, indices)`` unless ``fields`` says otherwise) that
+    ``torch.return_types.<name>`` is (what max(x, dim), sort, topk... return), printed as torch
+    prints it."""
+    base = collections.namedtuple(name, fields)
 
     def __repr__(self: Any) -> str:
-        return (f"{_dtype.DISPLAY_NAME[0]}.return_types.{name}(\nvalues={self.values!r},\n"
-                f"indices={self.indices!r})")
+        body = ",\n".join(f"{field}={getattr(self, field)!r}" for field in fields)
+        return f"{_dtype.DISPLAY_NAME[0]}.return_types.{name}(\n{body})"
 
     return type(name, (base,), {"__slots__": (), "__repr__": __repr__, "__module__": __name__})
 

@@ -8,7 +8,8 @@ import numpy as np
 
 from .._tensor import _SCALAR_TYPE, Tensor
 from ..autograd.function import Function
-from ._util import C_TYPE, OUT_SAME_DTYPE, named, operands, quiet, sum_terms, write_out
+from ._util import (C_TYPE, OUT_SAME_DTYPE, named, on_numpy_error, operands, quiet, refuse_bool, sum_terms,
+                    write_out)
 from .shape import sum_to, sum_to_array
 
 
@@ -95,8 +96,16 @@ class MulBackward(Function):
     def forward(ctx, grad, a, b, needs):
         ctx.save_for_backward(grad, a, b)
         g, x, y = grad._array, a._array, b._array
-        return (sum_to_array(g * y, x.shape) if needs[0] else None,
-                sum_to_array(g * x, y.shape) if needs[1] else None)
+        ga = sum_to_array(g * y, x.shape) if needs[0] else None
+        gb = sum_to_array(g * x, y.shape) if needs[1] else None
+        if not ctx.needs_input_grad:  # not recorded (no create_graph): plain arrays
+            return ga, gb
+        # recorded: grad * b is a constant (requires_grad False, as torch's) unless grad or b
+        # requires grad, whatever a does; the same for grad * a
+        ga, gb = (None if ga is None else Tensor._make(ga)), (None if gb is None else Tensor._make(gb))
+        ctx.mark_non_differentiable(*[o for o, other in ((ga, b), (gb, a))
+                                      if o is not None and not (grad.requires_grad or other.requires_grad)])
+        return ga, gb
 
     @staticmethod
     def backward(ctx, gga, ggb):
@@ -128,9 +137,13 @@ class Pow(_Binary):
 
     @staticmethod
     def forward(ctx, a, b):
-        if a._array.dtype.kind in "iu" and (b._array < 0).any():
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
-        out = Tensor._make(np.power(a._array, b._array))
+        x, y = a._array, b._array
+        if x.dtype.kind in "iu" and (y < 0).any():  # integer a^-n: 1 for a == 1, +-1 for a == -1, else 0
+            odd = y % 2 == 1  # (Python's modulo: -3 % 2 == 1)
+            tiny = np.where(x == 1, 1, np.where(x == -1, np.where(odd, -1, 1), 0)).astype(x.dtype)
+            out = Tensor._make(np.where(y < 0, tiny, np.power(x, np.where(y < 0, 0, y))))
+        else:
+            out = Tensor._make(np.power(x, y))
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -222,15 +235,21 @@ class Remainder(_Binary):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        # a and b are needed only for b's gradient; saved only then, as torch does (a later
+        # in-place change of a must not break the backward of a % constant)
+        ctx.a_shape = a._array.shape
+        if ctx.needs_input_grad[1:2] == (True,):  # (empty when nothing is recorded)
+            ctx.save_for_backward(a, b)
         return np.mod(a._array, b._array)
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
+        if not nb:
+            return sum_to(grad, ctx.a_shape) if na else None, None
+        a, b = ctx.saved_tensors
         return (sum_to(grad, a.shape) if na else None,
-                sum_to(-grad * floor_divide(a, b), b.shape) if nb else None)
+                sum_to(-grad * floor_divide(a.detach(), b.detach()), b.shape))  # floor: slope 0
 
 
 # ----- the public functions -------------------------------------------------------------------
@@ -243,6 +262,10 @@ def add(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) ->
     return Add.run(*operands(input, other))
 
 
+def _is_bool(x: Any) -> bool:
+    return isinstance(x, bool) or isinstance(x, Tensor) and x._array.dtype.kind == "b"
+
+
 def sub(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:
     """input - alpha * other"""
     if out is not None:  # computed as usual, then stored in out
@@ -251,6 +274,9 @@ def sub(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) ->
     if a._array.dtype.kind == "b":
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
                            "Use the `^` or `logical_xor()` operator instead.")
+    if (a is not input or b is not other) and (_is_bool(input) or _is_bool(other)):  # (promoted away)
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+                           "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
     if alpha != 1:
         b = mul(b, alpha)
     return Sub.run(a, b)
@@ -274,31 +300,70 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Tensor
         return write_out(out, div(input, other, rounding_mode=rounding_mode), "div")
     if rounding_mode is None:
         return Div.run(*operands(input, other, float_result=True))
-    if rounding_mode == "floor":
-        return floor_divide(input, other)
-    if rounding_mode == "trunc":
-        a, b = operands(input, other)
-        if a._array.dtype.kind == "f":
-            return (a / b).trunc()
-        if (b._array == 0).any():
-            raise RuntimeError("ZeroDivisionError")
-        return Tensor._make((np.abs(a._array) // np.abs(b._array)) * np.sign(a._array) * np.sign(b._array))
-    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
-                       f"found '{rounding_mode}'")
+    if rounding_mode not in ("floor", "trunc"):
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
+                           f"found '{rounding_mode}'")
+    a, b = operands(input, other)
+    _check_broadcast(a, b)
+    return DivRounded.apply(a, b, rounding_mode)
 
 
 divide = true_divide = div
 
 
+def _rounded_quotient(a: np.ndarray, b: np.ndarray, mode: str) -> np.ndarray:
+    """a / b rounded toward zero ('trunc') or down ('floor'); integers refuse a zero divisor."""
+    if a.dtype.kind != "f" and (b == 0).any():
+        raise RuntimeError("ZeroDivisionError")
+    if mode == "floor":
+        return np.floor_divide(a, b)
+    if a.dtype.kind == "f":
+        return np.trunc(a / b)
+    return (np.abs(a) // np.abs(b)) * np.sign(a) * np.sign(b)
+
+
+class DivRounded(Function):
+    """``div(a, b, rounding_mode=...)``: a step function of a and b, so torch's gradient is zero
+    for both, everywhere (even where a / b is inf or nan)."""
+
+    node_name = "DivBackward2"
+    torch_inputs = (0, 1)
+
+    @staticmethod
+    def forward(ctx, a, b, mode):
+        ctx.shapes = a._array.shape, b._array.shape
+        return _rounded_quotient(a._array, b._array, mode)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (sa, sb), (na, nb) = ctx.shapes, ctx.needs_input_grad[:2]
+        zeros = grad.new_zeros(grad.shape)
+        return sum_to(zeros, sa) if na else None, sum_to(zeros, sb) if nb else None, None
+
+
+class FloorDivide(Function):
+    """``a // b``: torch records it (the result requires grad) but has no derivative for it: its
+    backward raises."""
+
+    node_name = "torch::autograd::NotImplemented"  # its repr: <NotImplemented object at ...>
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return _rounded_quotient(a._array, b._array, "floor")
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
+
+
 def floor_divide(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
-    """Rounded-down division.  Not differentiable (its derivative is zero almost everywhere)."""
+    """Rounded-down division.  Recorded but not differentiable, as in torch (use
+    ``div(..., rounding_mode='floor')`` for a zero gradient)."""
     if out is not None:  # computed as usual, then stored in out
         return write_out(out, floor_divide(input, other), "floor_divide")
     a, b = operands(input, other)
-    if a._array.dtype.kind != "f" and (b._array == 0).any():
-        raise RuntimeError("ZeroDivisionError")
-    with quiet():
-        return Tensor._make(np.floor_divide(a._array, b._array))
+    _check_broadcast(a, b)
+    return FloorDivide.apply(a, b)
 
 
 def remainder(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
@@ -317,19 +382,28 @@ def pow(input: Any, exponent: Any, *, out: Tensor | None = None) -> Tensor:
     if (isinstance(input, Tensor) and type(exponent) in (int, float)
             and input._array.dtype.kind == "f"):  # the result keeps the tensor's dtype
         return PowScalar.apply(input, exponent)
-    out = Pow.run(*operands(input, exponent))
+    if (isinstance(input, Tensor) and type(exponent) is int and exponent < 0
+            and input._array.dtype.kind in "iub"):  # torch refuses a negative Python int exponent only
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    a, b = operands(input, exponent)
+    refuse_bool(a, "pow")  # (bool ** 2 and 2 ** bool are int64: only bool ** bool is refused)
+    out = Pow.run(a, b)
     return out if isinstance(input, Tensor) else named(out, "PowBackward2")
 
 
 def maximum(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     if out is not None:  # computed as usual, then stored in out
         return write_out(out, maximum(input, other), "maximum")
+    if not isinstance(other, Tensor) or not isinstance(input, Tensor):
+        _require_tensors("maximum", input=input, other=other)
     return Maximum.run(*operands(input, other))
 
 
 def minimum(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     if out is not None:  # computed as usual, then stored in out
         return write_out(out, minimum(input, other), "minimum")
+    if not isinstance(other, Tensor) or not isinstance(input, Tensor):
+        _require_tensors("minimum", input=input, other=other)
     return Minimum.run(*operands(input, other))
 
 
@@ -351,7 +425,11 @@ def where(condition: Tensor, input: Any = None, other: Any = None, *, out: Tenso
         raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with "
                            f"dtype {getattr(condition, 'dtype', type(condition).__name__)}")
     a, b = operands(input, other)
-    return Where.apply(condition, a, b)
+    try:
+        return Where.apply(condition, a, b)
+    except ValueError:
+        on_numpy_error(condition, a, b)
+        raise
 
 
 # ----- comparisons and logic: boolean results, no gradient ------------------------------------
@@ -393,10 +471,16 @@ greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 def logical_op(fn: Callable, input: Any, other: Any) -> Tensor:
     """``&``, ``|``, ``^`` on bool or integer tensors."""
     a, b = operands(input, other)
-    if a._array.dtype.kind not in "iub":
-        raise RuntimeError(f"\"{fn.__name__}\" is not implemented for '{a.dtype.name}': bitwise ops "
-                           "need bool or integer tensors")
-    return Tensor._make(fn(a._array, b._array))
+    if a._array.dtype.kind not in "iub":  # torch names its kernel and the promoted dtype
+        from .._tensor import _SCALAR_TYPE
+        _check_broadcast(a, b)  # (torch checks the shapes first)
+        raise NotImplementedError(f"\"{fn.__name__}_cpu\" not implemented for "
+                                  f"'{_SCALAR_TYPE.get(a._array.dtype.name, a._array.dtype.name)}'")
+    try:
+        return Tensor._make(fn(a._array, b._array))
+    except ValueError:
+        on_numpy_error(a, b)
+        raise
 
 
 def equal(input: Tensor, other: Tensor) -> bool:
@@ -406,12 +490,19 @@ def equal(input: Tensor, other: Tensor) -> bool:
 
 def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
              equal_nan: bool = False) -> bool:
-    return bool(np.allclose(input._array, other._array, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    return bool(isclose(input, other, rtol, atol, equal_nan).all())
 
 
 def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
             equal_nan: bool = False) -> Tensor:
-    return Tensor._make(np.isclose(input._array, other._array, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    if input._array.dtype != other._array.dtype:
+        raise RuntimeError(f"{_SCALAR_TYPE[input._array.dtype.name]} did not match "
+                           f"{_SCALAR_TYPE[other._array.dtype.name]}")
+    try:
+        return Tensor._make(np.isclose(input._array, other._array, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    except ValueError:
+        on_numpy_error(input, other)
+        raise
 
 
 # ----- more binary math functions: atan2, hypot, lerp, clamp_min/clamp_max, logical_and/or/xor -----

@@ -6,6 +6,7 @@ other's backward, which is what makes second-order gradients work here too.
 """
 from __future__ import annotations
 
+import math
 import re
 import sys
 import warnings
@@ -15,7 +16,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import Function
-from ._util import named, to_tensor, wrap_dim
+from ._util import broadcast_shapes, named, to_tensor, wrap_dim
 from .shape import _as_view, sum_to
 
 
@@ -41,6 +42,9 @@ def _parts(key: Any) -> tuple:
     deprecation warning."""
     if isinstance(key, tuple):
         return key
+    if isinstance(key, str):  # torch reads a str as a sequence of indices, then refuses its characters
+        warnings.warn(_SEQUENCE_AS_TUPLE_WARNING, UserWarning, stacklevel=user_stacklevel())
+        raise TypeError("new(): invalid data type 'str'")
     if isinstance(key, (list, range)) and len(key) < 32 and any(
             isinstance(k, (Tensor, np.ndarray, list, tuple, range, slice)) or k is None or k is Ellipsis
             for k in key):
@@ -80,6 +84,8 @@ def _key(key: Any) -> tuple[tuple, bool]:
             advanced = True
         elif isinstance(k, (bool, np.bool_)):
             advanced = True
+        elif isinstance(k, slice) and k.step is not None and k.step <= 0:  # torch: no reversing slices
+            raise ValueError("slice step cannot be zero" if k.step == 0 else "step must be greater than zero")
         elif not (k is None or k is Ellipsis or isinstance(k, (int, slice, np.integer))):
             raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or byte "
                              f"Variables are valid indices (got {type(k).__name__})")
@@ -229,6 +235,7 @@ def index(input: Tensor, key: Any) -> Tensor:
                          "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
     if advanced:
         _check_masks(k, input._array.shape)
+    k = _check_bounds(k, input._array.shape)
     split = _torch_order(k) if advanced else None
     if split is not None:
         return index(index(input, split[0]), split[1])
@@ -269,6 +276,59 @@ def _check_masks(key: tuple, shape: tuple) -> None:
             dim += 1
 
 
+def _check_bounds(key: tuple, shape: tuple) -> tuple:
+    """torch's IndexErrors for a key that reaches outside the tensor, in torch's words (numpy's
+    would count dims differently): an int names its position in the key (a None counts), an index
+    tensor its place among the index tensors; index tensors must broadcast together.  As torch
+    reads no index when the result is empty, out-of-range index values are then no error: the key
+    is returned with them replaced by 0, for numpy."""
+    specified = sum(p.ndim if isinstance(p, np.ndarray) and p.dtype.kind == "b" else 1 for p in key
+                    if not (p is None or p is Ellipsis or isinstance(p, (bool, np.bool_))))
+    dim = pos = adv = 0
+    shapes, kept, out_of_range = [], [], None  # kept: the sizes of the dims the result keeps
+    for p in key:
+        if p is None or isinstance(p, (bool, np.bool_)):
+            pos += 1
+            continue
+        if p is Ellipsis:
+            skip = len(shape) - specified
+            kept += shape[dim:dim + skip]
+            dim, pos = dim + skip, pos + skip
+            continue
+        if dim >= len(shape):
+            return key  # too many indices: numpy says so, in torch's words (_numpy_index)
+        if _is_int(p):
+            if not -shape[dim] <= p < shape[dim]:
+                raise IndexError(f"index {p} is out of bounds for dimension {pos} with size {shape[dim]}")
+        elif isinstance(p, slice):
+            kept.append(len(range(*p.indices(shape[dim]))))
+        elif p.dtype.kind == "b":  # a mask: one index tensor per dim it covers
+            shapes += [(int(np.count_nonzero(p)),)] * p.ndim
+            dim, pos, adv = dim + p.ndim - 1, pos + p.ndim - 1, adv + p.ndim
+        else:
+            n = shape[dim]
+            if n == 0 and p.size:
+                raise IndexError("index is out of bounds for dimension with size 0")
+            bad = (p < -n) | (p >= n)
+            if out_of_range is None and bad.any():
+                out_of_range = (len(shapes), IndexError(f"index {p[bad].flat[0]} is out of bounds for "
+                                                        f"dimension {adv} with size {n}"))
+            shapes.append(p.shape)
+            adv += 1
+        dim, pos = dim + 1, pos + 1
+    try:  # (torch checks this before the index values)
+        indexed = np.broadcast_shapes(*shapes) if shapes else ()
+    except ValueError:
+        raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes "
+                         + ", ".join(str(list(sh)) for sh in shapes)) from None
+    if out_of_range is None:
+        return key
+    if math.prod(kept) * math.prod(shape[dim:]) * math.prod(indexed):
+        raise out_of_range[1]
+    # the result is empty, so which elements the indices name does not matter: 0 is valid for numpy
+    return tuple(np.zeros_like(p) if isinstance(p, np.ndarray) and p.dtype.kind != "b" else p for p in key)
+
+
 def _is_int(p: Any) -> bool:
     return isinstance(p, (int, np.integer)) and not isinstance(p, bool)
 
@@ -301,19 +361,60 @@ def _ints_first(key: tuple) -> tuple[tuple, tuple]:
     return tuple(first), tuple(second)
 
 
+def setitem_value(input: Tensor, value: Any) -> Tensor:
+    """The value of ``input[key] = value`` as a Tensor, as torch takes it: a tensor as it is, a
+    Python number as a 0-d tensor of input's dtype, anything else refused (a list, an array)."""
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, (bool, int, float, np.bool_, np.integer, np.floating)):
+        return Tensor._make(np.asarray(value).astype(input._array.dtype))
+    name = type(value).__qualname__ if type(value).__module__ == "builtins" else \
+        f"{type(value).__module__}.{type(value).__qualname__}"
+    raise TypeError(f"can't assign a {name} to a {input.type()}")
+
+
+def strip_leading_ones(value: Tensor) -> Tensor:
+    """``value`` without its leading size-1 dims: torch drops them before it broadcasts a value into
+    ``x[key]`` (so a (1, 1, 2) value fits a (2,) slot, and a (1,) value a single element)."""
+    shape = value._array.shape
+    lead = 0
+    while lead < len(shape) and shape[lead] == 1:
+        lead += 1
+    return value.reshape(shape[lead:]) if lead else value
+
+
+def _indexed_shape(shape: tuple, key: tuple) -> tuple:
+    """The shape of ``x[key]`` for an x of ``shape`` (computed on a stride-0 stand-in, no data)."""
+    stand_in = np.broadcast_to(np.empty((), np.bool_), shape)
+    split = _torch_order(key)
+    if split is None:
+        return _numpy_index(lambda: stand_in[key]).shape
+    return _numpy_index(lambda: stand_in[split[0]][split[1]]).shape
+
+
 def index_put(input: Tensor, key: Any, value: Any) -> Tensor:
-    """A copy of ``input`` with ``input[key] = value`` (what ``__setitem__`` records)."""
+    """A copy of ``input`` with ``input[key] = value`` (what ``__setitem__`` records), with torch's
+    rules: for a key of ints and slices the value is copied into that part of input (any dtype is
+    cast, the shape must expand to the part's); for index tensors and masks (torch's index_put)
+    the dtypes must match, unless the value is a Python number, and the shape must broadcast."""
     k, advanced = _key(key)
     if advanced:
         _check_masks(k, input._array.shape)
-    if isinstance(value, Tensor):
-        if value._array.dtype != input._array.dtype and value._array.ndim:
-            raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
-                               f"{input.dtype.name} for the destination and {value.dtype.name} for "
-                               "the source.")
-        value = value.to(input.dtype)
+    k = _check_bounds(k, input._array.shape)
+    scalar = not isinstance(value, Tensor)
+    value = strip_leading_ones(setitem_value(input, value))
+    target = _indexed_shape(input._array.shape, k)
+    if not advanced:
+        value = value.expand(target).to(input.dtype)  # torch's errors, from expand
     else:
-        value = Tensor._make(np.asarray(value, dtype=input._array.dtype))
+        if not scalar and value._array.dtype != input._array.dtype:
+            raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                               f"{_SCALAR_TYPE[input.dtype.name]} for the destination and "
+                               f"{_SCALAR_TYPE[value.dtype.name]} for the source.")
+        vshape = value._array.shape
+        if len(vshape) > len(target) or any(v not in (1, t) for v, t in zip(vshape[::-1], target[::-1])):
+            raise RuntimeError(f"shape mismatch: value tensor of shape {list(vshape)} cannot be broadcast to "
+                               f"indexing result of shape {list(target)}")
     return IndexPut.apply(input, value, k)
 
 
@@ -321,6 +422,9 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     d = wrap_dim(dim, input.ndim)
+    i = index._array
+    if i.size and (i.min() < 0 or i.max() >= (input.shape[d] if input.ndim else 1)):  # no negative indices
+        raise IndexError("index out of range in self")
     return named(input[(slice(None),) * d + (index.reshape(-1),)], "IndexSelectBackward0")
 
 
@@ -338,16 +442,24 @@ def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
                                f"apart from dimension {d}")
     if input.ndim == 0:
         return input.reshape(1).gather(0, index.reshape(1)).reshape(index.shape)
-    bad = (index._array < 0) | (index._array >= input.shape[d])
-    if bad.any():  # torch: a RuntimeError (numpy's would be an IndexError)
-        raise RuntimeError(f"index {index._array[bad].flat[0]} is out of bounds for dimension {d} with size "
-                           f"{input.shape[d]}")
+    _check_index_values(index, input, d)
     return Gather.apply(input, d, index)
+
+
+def _check_index_values(index: Tensor, input: Tensor, d: int) -> None:
+    """gather/scatter take indices in [0, size) along ``d``, no negative ones: torch raises a
+    RuntimeError for any other (numpy's would be an IndexError, or a negative index accepted)."""
+    size = input.shape[d] if input.ndim else 1
+    bad = (index._array < 0) | (index._array >= size)
+    if bad.any():
+        raise RuntimeError(f"index {index._array[bad].flat[0]} is out of bounds for dimension {d} with size "
+                           f"{size}")
 
 
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """``input`` plus ``src`` added at ``index`` along ``dim``."""
     d = wrap_dim(dim, input.ndim)
+    _check_index_values(index, input, d)
     return named(input + ScatterAdd.apply(src, d, index, input._array.shape), "ScatterAddBackward0")
 
 
@@ -356,13 +468,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     if not isinstance(mask, Tensor) or mask._array.dtype.kind != "b":
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
                            f"{getattr(mask, 'dtype', type(mask).__name__)}")
-    try:
-        fits = np.broadcast_shapes(mask._array.shape, input._array.shape) == input._array.shape
-    except ValueError:  # not broadcastable at all: numpy's error must not reach the user
-        fits = False
-    if not fits:
-        raise RuntimeError(f"The size of the mask {list(mask.shape)} must be broadcastable to the "
-                           f"input's size {list(input.shape)}")
+    broadcast_shapes(mask._array.shape, input._array.shape)  # the result may be larger than input
     node_name = "MaskedFillBackward1" if isinstance(value, Tensor) else "MaskedFillBackward0"
     if isinstance(value, Tensor):
         if value.ndim:
@@ -415,6 +521,7 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     if not isinstance(mask, Tensor) or mask._array.dtype.kind != "b":
         raise RuntimeError("masked_select: expected BoolTensor for mask")
     from .shape import broadcast_tensors
+    broadcast_shapes(mask._array.shape, input._array.shape)  # (torch names the mask's size first)
     input, mask = broadcast_tensors(input, mask)
     return MaskedSelect.apply(input, mask)
 

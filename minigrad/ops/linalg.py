@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._tensor import Tensor
+from .._tensor import _SCALAR_TYPE, Tensor
 from ..autograd.function import Function
-from ._util import named, operands, write_out
+from ._util import C_TYPE, named, operands, write_out
 from .shape import sum_to_array
 
 
@@ -43,6 +43,24 @@ def _check(a: np.ndarray, b: np.ndarray) -> None:
     except ValueError:
         raise RuntimeError(f"matmul: batch dimensions {list(a.shape[:-2])} and {list(b.shape[:-2])} "
                            "cannot be broadcast together") from None
+
+
+def _check_dtypes(a: Tensor, b: Tensor) -> None:
+    """torch multiplies only tensors of one dtype (no promotion), and words the refusal as the
+    kernel it dispatches to for these dims: dot, addmv (matrix @ vector), mm, or bmm."""
+    da, db = a._array.dtype, b._array.dtype
+    if da == db:
+        return
+    A, B = _SCALAR_TYPE[da.name], _SCALAR_TYPE[db.name]
+    na, nb = a._array.ndim, b._array.ndim
+    if na == nb == 1:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {A} and {B}")
+    if nb == 1:
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {B}, {A}, and {B}")
+    if nb == 2:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {C_TYPE[da.name]} != "
+                           f"{C_TYPE[db.name]}")
+    raise RuntimeError(f"expected scalar type {A} but found {B}")
 
 
 class MatMul(Function):
@@ -147,9 +165,11 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
         a, b = input.ndim, other.ndim  # torch words the error as the product it runs
         message = _DOT_OUT if a == b == 1 else _MV_OUT if a > 2 and b == 1 else _MM_OUT
         return write_out(out, matmul(input, other), "matmul", message)
+    if isinstance(input, Tensor) and isinstance(other, Tensor) and input.ndim and other.ndim:
+        _check_dtypes(input, other)
     a, b = operands(input, other)
     if a._array.dtype.kind == "b":
-        raise RuntimeError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
+        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
     return MatMul.apply(a, b)
 
 
@@ -186,7 +206,4 @@ def dot(input: Tensor, tensor: Tensor, *, out: Tensor | None = None) -> Tensor:
         return write_out(out, dot(input, tensor), "dot", _DOT_OUT)
     if input.ndim != 1 or tensor.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D tensors")
-    if input.dtype is not tensor.dtype:
-        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
-                           f"{input.dtype.name} and {tensor.dtype.name}")
     return matmul(input, tensor)

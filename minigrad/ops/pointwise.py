@@ -9,8 +9,8 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
-from .arithmetic import maximum, minimum, where
-from ._util import OUT_SAME_DTYPE, float_input, named, write_out, zero_where
+from .arithmetic import where
+from ._util import OUT_SAME_DTYPE, float_input, refuse_bool, write_out, zero_where
 
 
 class Neg(Function):
@@ -257,10 +257,46 @@ class Clamp(Function):
         return where(inside, grad, 0.0), None, None  # select, as torch's clamp_backward
 
 
+class ClampTensor(Function):
+    """Limit to [min, max] for tensor bounds (either may be None; all three broadcast).  torch's
+    rule for the gradient: x gets it where min <= x <= max (ties included, nan excluded); min where
+    x < min < max; max where x > max or max < min (then the result is max)."""
+
+    node_name = "ClampBackward0"
+
+    @staticmethod
+    def forward(ctx, x, lo, hi):
+        ctx.save_for_backward(x, lo, hi)
+        out = x._array
+        if lo is not None:
+            out = np.maximum(out, lo._array)
+        if hi is not None:
+            out = np.minimum(out, hi._array)
+        return out if out is not x._array else out.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .shape import sum_to
+        x, lo, hi = ctx.saved_tensors
+        nx, nlo, nhi = ctx.needs_input_grad
+        if hi is None:
+            x_gets, lo_gets, hi_gets = x >= lo, x < lo, None
+        elif lo is None:
+            x_gets, lo_gets, hi_gets = x <= hi, None, x > hi
+        else:
+            x_gets, lo_gets, hi_gets = (x >= lo) & (x <= hi), (x < lo) & (lo < hi), (x > hi) | (hi < lo)
+        # summed back to each input's shape: the bounds may broadcast x to a larger shape
+        return (sum_to(where(x_gets, grad, 0.0), x.shape) if nx else None,
+                sum_to(where(lo_gets, grad, 0.0), lo.shape) if nlo else None,
+                sum_to(where(hi_gets, grad, 0.0), hi.shape) if nhi else None)
+
+
 class Sign(Function):
     @staticmethod
     def forward(ctx, x):
         a = x._array
+        if a.dtype.kind == "b":
+            return a.copy()  # a bool's sign is itself
         return np.where(np.isnan(a), 0, np.sign(a)).astype(a.dtype)  # torch: sign(nan) = 0
 
     @staticmethod
@@ -344,6 +380,7 @@ def sqrt(input: Tensor, *, out: Tensor | None = None) -> Tensor:
 
 
 def abs(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    refuse_bool(input, "abs_cpu")
     result = Abs.apply(input)
     return result if out is None else write_out(out, result, "abs", OUT_SAME_DTYPE)
 
@@ -372,6 +409,8 @@ def sigmoid(input: Tensor, *, out: Tensor | None = None) -> Tensor:
 
 
 def relu(input: Tensor) -> Tensor:
+    if input._array.dtype.kind == "b":
+        raise RuntimeError("Boolean inputs not supported for relu")
     return Relu.apply(input)
 
 
@@ -385,8 +424,17 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        out = input if min is None else maximum(input, min)
-        return named(out if max is None else minimum(out, max), "ClampBackward0")  # as torch's node
+        from ._util import broadcast_shapes, operands
+        shapes = [t._array.shape for t in (input, min, max) if isinstance(t, Tensor)]
+        broadcast_shapes(*shapes)  # torch's error if they do not broadcast
+        x, lo, hi = input, min, max
+        if lo is not None:
+            x, lo = operands(x, lo)
+        if hi is not None:
+            x, hi = operands(x, hi)
+            if lo is not None and lo._array.dtype != x._array.dtype:
+                lo = lo.to(x.dtype)
+        return ClampTensor.apply(x, lo, hi)
     if input._array.dtype.kind != "f" and any(isinstance(v, float) for v in (min, max)):
         input = input.to(_dtype.get_default_dtype())
     return Clamp.apply(input, min, max)
@@ -396,22 +444,26 @@ clip = clamp
 
 
 def floor(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    refuse_bool(input, "floor_vml_cpu")
     result = Rounding.apply(input, np.floor) if input._array.dtype.kind == "f" else input.clone()
     return result if out is None else write_out(out, result, "floor", OUT_SAME_DTYPE)
 
 
 def ceil(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    refuse_bool(input, "ceil_vml_cpu")
     result = Rounding.apply(input, np.ceil) if input._array.dtype.kind == "f" else input.clone()
     return result if out is None else write_out(out, result, "ceil", OUT_SAME_DTYPE)
 
 
 def round(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Half to even, as torch.round."""
+    refuse_bool(input, "round_vml_cpu")
     result = Rounding.apply(input, np.round) if input._array.dtype.kind == "f" else input.clone()
     return result if out is None else write_out(out, result, "round", OUT_SAME_DTYPE)
 
 
 def trunc(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    refuse_bool(input, "trunc_vml_cpu")
     result = Rounding.apply(input, np.trunc) if input._array.dtype.kind == "f" else input.clone()
     return result if out is None else write_out(out, result, "trunc", OUT_SAME_DTYPE)
 

@@ -15,8 +15,8 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
 from ..autograd.grad_mode import GradMode
-from ._util import (broadcast_view, dims, float_input, mean_array, named, numpy_spellings, return_type,
-                    wrap_dim)
+from ._util import (broadcast_view, check_result_dtype, dims, float_input, mean_array, named,
+                    numpy_spellings, return_type, wrap_dim)
 from .arithmetic import maximum, minimum, where
 
 # what max(x, dim)/min(x, dim) return, like torch.return_types.max/min
@@ -58,11 +58,13 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, x, axes, keepdim, dtype):
         ctx.in_shape, ctx.axes, ctx.keepdim = x._array.shape, axes, keepdim
+        ctx.in_dtype = x.dtype if dtype is not None else None  # sum(x, dtype=...): cast back
         return np.add.reduce(x._array, axis=axes, dtype=dtype, keepdims=keepdim)  # = np.sum, faster
 
     @staticmethod
     def backward(ctx, grad):
-        return _spread(grad, ctx.in_shape, ctx.axes, ctx.keepdim), None, None, None
+        g = _spread(grad, ctx.in_shape, ctx.axes, ctx.keepdim)
+        return (g if ctx.in_dtype is None else g.to(ctx.in_dtype)), None, None, None
 
 
 class Mean(Function):
@@ -98,6 +100,8 @@ class Prod(Function):
         x, out = ctx.saved_tensors
         axes, shape = ctx.axes, x._array.shape
         g = _spread(grad, shape, axes, ctx.keepdim)
+        if g._array.dtype != x._array.dtype:  # prod(x, dtype=...): the gradient in x's dtype
+            g, out = g.to(x.dtype), out.to(x.dtype)
         if all(shape[a] == 1 for a in axes):  # one factor per slice (or a 0-d input): the identity,
             return g, None, None, None, None  # exactly (out / x loses precision at tiny x)
         zeros = int(np.count_nonzero(x._array == 0))
@@ -250,6 +254,8 @@ def _sum_dtype(x: Tensor, dtype: Any) -> Any:
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Sum over ``dim`` (an int, a tuple of ints, or None for all)."""
     axes = dims(None if dim in ((), []) else dim, input._array.ndim)
+    if dtype is not None:
+        check_result_dtype(input, _sum_dtype(input, dtype))
     out = Sum.apply(input, axes, keepdim, _sum_dtype(input, dtype))
     return out if dim is None else named(out, "SumBackward1")  # torch's sum.dim_IntList
 
@@ -274,6 +280,8 @@ def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype:
         raise TypeError("prod() received an invalid combination of arguments - got "
                         f"(dim={type(dim).__name__}, ): dim must be an int")
     axes = dims(dim, input._array.ndim)
+    if dtype is not None:
+        check_result_dtype(input, _sum_dtype(input, dtype))
     out = Prod.apply(input, axes, keepdim, _sum_dtype(input, dtype), dim is None)
     return out if dim is None else named(out, "ProdBackward1")  # torch's prod.dim_int
 
@@ -289,10 +297,16 @@ def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
 
 
 def _extreme(input: Tensor, dim: Any, keepdim: bool, fn: Any, name: str) -> Tensor:
-    axes = dims(None if dim in ((), []) else dim, input._array.ndim)
-    if any(input._array.shape[a] == 0 for a in axes) or (input._array.size == 0 and not axes):
-        raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
-                         "Specify the reduction dim with the 'dim' argument.")
+    whole = dim in ((), [], None)
+    axes = dims(None if whole else dim, input._array.ndim)
+    if input._array.size == 0 and whole:  # (torch: a RuntimeError here, an IndexError just below)
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                           "Specify the reduction dim with the 'dim' argument.")
+    given = [] if whole else [wrap_dim(d, input._array.ndim) for d in (dim if isinstance(dim, (tuple, list))
+                                                                      else [dim])]
+    empty = [a for a in given if input._array.ndim and input._array.shape[a] == 0]  # (in the order given)
+    if empty:
+        raise IndexError(f"{name}(): Expected reduction dim {empty[0]} to have non-zero size.")
     return named(Extreme.apply(input, axes, keepdim, fn), name.capitalize() + "Backward0")
 
 
@@ -312,6 +326,8 @@ def _max_min(input: Tensor, dim: Any, keepdim: bool, other: Any, is_max: bool) -
         out = Extreme.apply(input, dims(None, input._array.ndim), False, np.max if is_max else np.min, True)
         return named(out, "MaxBackward1" if is_max else "MinBackward1")  # torch's max()/min()
     d = wrap_dim(dim, input._array.ndim)
+    if input._array.ndim and input._array.shape[d] == 0:
+        raise IndexError(f"{'max' if is_max else 'min'}(): Expected reduction dim {d} to have non-zero size.")
     indices = (argmax if is_max else argmin)(input, d, keepdim=True)
     values = input.gather(d, indices) if input._array.ndim else input.clone()
     if not keepdim:
@@ -335,11 +351,13 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = N
 
 def _arg(input: Tensor, dim: Any, keepdim: bool, fn: Any, name: str) -> Tensor:
     a = input._array
+    if a.dtype.kind == "b":
+        raise RuntimeError(f"{name}(): does not support bool input")
     if isinstance(dim, (tuple, list)):
         raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
     if dim is None:
         if a.size == 0:
-            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
         out = np.asarray(fn(a.reshape(-1)))
         return Tensor._make(out.reshape((1,) * a.ndim) if keepdim else out.astype(np.int64))
     d = wrap_dim(dim, a.ndim)
@@ -433,8 +451,8 @@ def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     if dim is None:
         raise TypeError("logsumexp(): argument 'dim' must be tuple of ints, not NoneType")
     input = float_input(input)
-    if isinstance(dim, (tuple, list)) and not dim and input.ndim:  # torch does not reduce over ()
-        raise RuntimeError(f"output with shape [] doesn't match the broadcast shape {[1] * input.ndim}")
+    if isinstance(dim, (tuple, list)) and not dim:  # () means every dim, as for sum (see docs/parity.md:
+        dim = None                                     # torch's own kernel fails here without keepdim)
     return LogSumExp.apply(input, dims(dim, input._array.ndim), keepdim)
 
 
@@ -443,20 +461,25 @@ def _softmax_input(input: Tensor, dim: Any, dtype: Any, name: str) -> tuple:
         raise TypeError(f"{name}() missing required argument 'dim' (minigrad does not guess it)")
     if dtype is not None:
         input = input.to(dtype)
-    if input._array.dtype.kind != "f":
+    if input._array.dtype.kind != "f" and input._array.size:  # (torch runs no kernel on an empty one)
         raise NotImplementedError(f"\"{name}_lastdim_kernel_impl\" not implemented for "
                                   f"'{_TYPE_WORD[input._array.dtype.kind]}'")
-    return input, (wrap_dim(dim, input._array.ndim) if input._array.ndim else None)
+    d = wrap_dim(dim, input._array.ndim)  # (checked on a 0-d input too: 0 and -1 only)
+    return input, (d if input._array.ndim else None)
 
 
 @numpy_spellings
 def softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
     input, d = _softmax_input(input, dim, dtype, "softmax")
+    if input._array.dtype.kind != "f":  # empty: nothing to compute, the dtype is kept (as torch)
+        return input.clone()
     return Softmax.apply(input, d)
 
 
 @numpy_spellings
 def log_softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
     input, d = _softmax_input(input, dim, dtype, "log_softmax")
+    if input._array.dtype.kind != "f":  # empty: nothing to compute, the dtype is kept (as torch)
+        return input.clone()
     return LogSoftmax.apply(input, d)
 

@@ -12,7 +12,7 @@ from .. import _dtype
 from .._tensor import Size, Tensor
 from ..autograd.function import Function
 from ..autograd.grad_mode import GradMode
-from ._util import broadcast_view, named, wrap_dim
+from ._util import broadcast_shapes, broadcast_view, named, wrap_dim
 
 
 def sum_to(grad: Tensor, shape: tuple) -> Tensor:
@@ -98,6 +98,44 @@ class ViewScatter(Function):
         return gb, gv, None
 
 
+class Overwrite(Function):
+    """``old`` with every element replaced by ``value`` (zero_, fill_, the random fills): a node of
+    its own, as in torch, so the result still requires grad.  The old values no longer matter:
+    their gradient is zeros.  ``value`` is an array of constants, or a 0-d Tensor (``fill_(t)``),
+    which then receives the sum of the gradient."""
+
+    torch_inputs = (0, 1)
+
+    @staticmethod
+    def forward(ctx, old, value, node_name):
+        ctx.node_name = node_name
+        ctx.value_dtype = value.dtype if isinstance(value, Tensor) else None
+        value = value._array if isinstance(value, Tensor) else value
+        return np.broadcast_to(value.astype(old._array.dtype), old._array.shape).copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        g_value = grad.sum().to(ctx.value_dtype) if ctx.needs_input_grad[1] else None
+        return grad.new_zeros(grad.shape), g_value, None
+
+
+class Copy(Function):
+    """``dst.copy_(src)``: ``src`` cast to dst's dtype and broadcast to its shape.  dst's old values
+    get a zero gradient; ``src`` gets the gradient, summed back to its shape and dtype."""
+
+    node_name = "torch::autograd::CopyBackwards"
+
+    @staticmethod
+    def forward(ctx, dst, src):
+        ctx.src_shape, ctx.src_dtype = src._array.shape, src.dtype
+        return np.broadcast_to(src._array.astype(dst._array.dtype), dst._array.shape).copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        g_src = sum_to(grad, ctx.src_shape).to(ctx.src_dtype) if ctx.needs_input_grad[1] else None
+        return grad.new_zeros(grad.shape), g_src
+
+
 class Reshape(Function):
     node_name = "ViewBackward0"  # torch's reshape is a view where it can be, else _unsafe_view of a copy
 
@@ -154,15 +192,22 @@ class Expand(Function):
 
 
 class Cat(Function):
+    """Join along ``dim``.  Legacy empty 1-d tensors (shape (0,)) beside tensors of another rank
+    are skipped, as torch skips them; they still get a gradient, an empty one."""
+
     @staticmethod
     def forward(ctx, *tensors, dim):
         ctx.dim = dim
-        ctx.sizes = [t._array.shape[dim] for t in tensors]
-        return np.concatenate([t._array for t in tensors], axis=dim)
+        ndim = max(t._array.ndim for t in tensors)
+        ctx.skipped = [t._array.shape == (0,) and ndim > 1 for t in tensors]
+        joined = [t._array for t, skip in zip(tensors, ctx.skipped) if not skip]
+        ctx.sizes = [a.shape[dim] for a in joined]
+        return np.concatenate(joined, axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
-        return tuple(grad.split(ctx.sizes, ctx.dim))
+        parts = iter(grad.split(ctx.sizes, ctx.dim))
+        return tuple(grad.new_zeros((0,)) if skip else next(parts) for skip in ctx.skipped)
 
 
 # ----- the public functions -------------------------------------------------------------------
@@ -195,6 +240,8 @@ def _shape_args(shape: tuple) -> tuple:
 
 
 def reshape(input: Tensor, *shape: Any) -> Tensor:
+    if not shape:  # (reshape(()) is the 0-d shape; reshape() is a missing argument)
+        raise TypeError('reshape() missing 1 required positional arguments: "shape"')
     shape = tuple(map(operator.index, _shape_args(shape)))  # TypeError for non-integers
     if shape == input._array.shape and not _recorded(input):  # (backward formulas often ask)
         return input
@@ -206,6 +253,9 @@ def reshape(input: Tensor, *shape: Any) -> Tensor:
 
 def view(input: Tensor, *shape: Any) -> Tensor:
     """Like reshape, but never copies: raises where torch's view would."""
+    if not shape:
+        raise TypeError(f"view() received an invalid combination of arguments - got (), but expected one "
+                        f"of:\n * ({_dtype.DISPLAY_NAME[0]}.dtype dtype)\n * (tuple of ints size)\n")
     if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
         raise NotImplementedError("view(dtype) reinterprets bytes; minigrad does not support it")
     shape = _resolve_shape(_shape_args(shape), input._array.size)
@@ -254,6 +304,8 @@ def unsqueeze(input: Tensor, dim: int) -> Tensor:
 
 
 def permute(input: Tensor, *dims: Any) -> Tensor:
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = _shape_args(dims)
     n = input._array.ndim
     axes = tuple(wrap_dim(d, n) for d in dims) if n else ()
@@ -295,18 +347,22 @@ def t(input: Tensor) -> Tensor:
 
 def expand(input: Tensor, *sizes: Any) -> Tensor:
     """Broadcast to ``sizes`` without copying (-1 keeps a dim)."""
+    if not sizes:
+        raise TypeError('expand() missing 1 required positional arguments: "size"')
     sizes = _shape_args(sizes)
     shape = input._array.shape
     if len(sizes) < len(shape):
-        raise RuntimeError(f"expand: the number of sizes provided ({len(sizes)}) must be greater or "
-                           f"equal to the number of dimensions in the tensor ({len(shape)})")
+        raise RuntimeError(f"expand({input.type()}{{{list(shape)}}}, size={list(sizes)}): the number of "
+                           f"sizes provided ({len(sizes)}) must be greater or equal to the number of "
+                           f"dimensions in the tensor ({len(shape)})")
     lead = len(sizes) - len(shape)
     target = []
     for i, s in enumerate(sizes):
         have = shape[i - lead] if i >= lead else None
         if s == -1:
             if have is None:
-                raise RuntimeError("expand: -1 is not allowed in a leading, non-existing dimension")
+                raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, "
+                                   f"non-existing dimension {i}")
             s = have
         if have is not None and have != s and have != 1:
             raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size "
@@ -328,35 +384,26 @@ def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
 
 
 def broadcast_tensors(*tensors: Tensor) -> tuple:
-    try:
-        shape = np.broadcast_shapes(*(t._array.shape for t in tensors))
-    except ValueError:
-        shapes = [t._array.shape for t in tensors]
-        ndim = max(len(sh) for sh in shapes)
-        for i in range(1, ndim + 1):  # torch names the first clash from the right
-            sizes = [sh[-i] for sh in shapes if len(sh) >= i and sh[-i] != 1]
-            if len(set(sizes)) > 1:
-                raise RuntimeError(f"The size of tensor a ({sizes[0]}) must match the size of tensor b "
-                                   f"({next(n for n in sizes if n != sizes[0])}) at non-singleton "
-                                   f"dimension {ndim - i}") from None
-        raise
+    shape = broadcast_shapes(*(t._array.shape for t in tensors))
     return tuple(t if t._array.shape == shape else expand(t, shape) for t in tensors)  # (as torch)
 
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing dim (dtypes promoted as torch does)."""
+    if isinstance(tensors, Tensor):  # cat(a, b) instead of cat([a, b])
+        raise TypeError("cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
     tensors = list(tensors)
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     if not all(isinstance(t, Tensor) for t in tensors):
         raise TypeError("cat(): argument 'tensors' must be a sequence of Tensors")
-    # torch skips legacy empty 1-D tensors of shape (0,)
-    tensors = [t for t in tensors if t._array.shape != (0,)] or tensors[:1]
-    ref = tensors[0]
+    # torch skips legacy empty 1-D tensors of shape (0,) in its checks (Cat skips them in the join)
+    checked = [t for t in tensors if t._array.shape != (0,)] or tensors[:1]
+    ref = checked[0]
     if ref._array.ndim == 0:
         raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
     d = wrap_dim(dim, ref._array.ndim)
-    for i, t in enumerate(tensors):
+    for i, t in enumerate(checked):
         if t._array.ndim != ref._array.ndim:
             raise RuntimeError(f"Tensors must have same number of dimensions: got {ref._array.ndim} "
                                f"and {t._array.ndim}")

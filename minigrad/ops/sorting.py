@@ -13,15 +13,16 @@ from typing import Any
 
 import numpy as np
 
-from .. import _dtype
+from .. import _creation, _dtype  # (_creation as a module: it imports the ops)
 from .._tensor import _SCALAR_TYPE, Tensor
 from ..autograd.function import Function
-from ._util import dims, numpy_spellings, return_type, to_tensor, wrap_dim
+from ._util import check_result_dtype, dims, numpy_spellings, quiet, return_type, to_tensor, wrap_dim
 from .arithmetic import where
 from .indexing import ScatterAdd
 
 __all__ = ["all", "any", "argsort", "bincount", "count_nonzero", "cummax", "cummin", "cumprod", "cumsum",
-           "histc", "isin", "kthvalue", "logcumsumexp", "median", "mode", "sort", "topk", "unique"]
+           "histc", "histogram", "isin", "kthvalue", "logcumsumexp", "median", "mode", "sort", "topk",
+           "unique"]
 
 _SORT, _TOPK, _KTHVALUE = return_type("sort"), return_type("topk"), return_type("kthvalue")
 _MEDIAN, _MODE = return_type("median"), return_type("mode")
@@ -299,6 +300,10 @@ class Cumsum(Function):
 def cumsum(input: Tensor, dim: int | None = None, *, dtype: Any = None) -> Tensor:
     """Running sums along ``dim``: ``out[i] = input[0] + ... + input[i]``."""
     d = _cumulative_dim(input, dim, "cumsum")
+    if dtype is not None:
+        if _cumulative_dtype(input, dtype) == np.bool_:  # torch has no bool kernel
+            raise NotImplementedError("\"cumsum_out_cpu\" not implemented for 'Bool'")
+        check_result_dtype(input, _cumulative_dtype(input, dtype))
     return Cumsum.apply(input, d, _cumulative_dtype(input, dtype))
 
 
@@ -341,6 +346,10 @@ def _cumprod_grad_with_zeros(x: Tensor, grad: Tensor, d: int) -> Tensor:
 def cumprod(input: Tensor, dim: int | None = None, *, dtype: Any = None) -> Tensor:
     """Running products along ``dim``; the gradient is exact with zeros in the input too."""
     d = _cumulative_dim(input, dim, "cumprod")
+    if dtype is not None:
+        if _cumulative_dtype(input, dtype) == np.bool_:  # torch has no bool kernel
+            raise NotImplementedError("\"cumprod_out_cpu\" not implemented for 'Bool'")
+        check_result_dtype(input, _cumulative_dtype(input, dtype))
     return Cumprod.apply(input, d, _cumulative_dtype(input, dtype))
 
 
@@ -542,6 +551,67 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Ten
     pos = ((x - lo_) * a.dtype.type(bins) / (hi_ - lo_)).astype(np.int64)
     pos = np.minimum(pos, bins - 1)  # x == max: the last bin
     return Tensor._make(np.bincount(pos, minlength=bins).astype(a.dtype))
+
+
+_HISTOGRAM = return_type("histogram", ("hist", "bin_edges"))
+
+
+def histogram(input: Tensor, bins: int | Tensor = 100, *, range: tuple[float, float] | None = None,
+              weight: Tensor | None = None, density: bool = False) -> tuple[Tensor, Tensor]:
+    """``(hist, bin_edges)``: counts (or summed ``weight``) of the elements in each bin, the bins
+    being ``bins`` equal-width ones over ``range`` (the data's range by default, widened by 0.5
+    each way when that is a single value) or the given increasing edges.  A bin holds
+    ``edge[i] <= x < edge[i+1]``, the last one also its right edge; other elements are ignored.
+    ``density=True`` divides by the total and the bin widths, so the histogram integrates to 1."""
+    a = input._array
+    if a.dtype.kind != "f":
+        raise NotImplementedError(f"\"histogramdd\" not implemented for '{_type_word(a)}'")
+    if isinstance(bins, Tensor):
+        edges = bins._array.astype(a.dtype)
+        if edges.ndim != 1 or edges.size < 2:
+            raise RuntimeError("torch.histogramdd(): bins tensor should have one dimension and at least 2 "
+                               f"elements, but got {edges.ndim} dimensions and {edges.size} elements")
+    else:
+        if bins <= 0:
+            raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+        if range is not None:
+            lo, hi = float(range[0]), float(range[1])
+        elif a.size:
+            lo, hi = float(a.min()), float(a.max())
+        else:
+            lo, hi = 0.0, 1.0
+        if lo > hi:
+            raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {lo:g} max "
+                               f"{hi:g} for dimension 0")
+        if lo == hi:
+            lo, hi = lo - 0.5, hi + 0.5
+        edges = _creation.linspace(lo, hi, bins + 1, dtype=input.dtype)._array  # torch's float32 spacing
+    x = a.reshape(-1)
+    w = None if weight is None else weight._array.astype(a.dtype).reshape(-1)
+    inside = (x >= edges[0]) & (x <= edges[-1])
+    # the bin of x is the last edge <= x; x equal to the rightmost edge counts in the last bin
+    pos = np.minimum(np.searchsorted(edges, x[inside], side="right") - 1, edges.size - 2)
+    hist = np.bincount(pos, None if w is None else w[inside], minlength=edges.size - 1).astype(a.dtype)
+    if density:  # as torch: by the total first, then by each bin's width (nothing counted: nan)
+        with quiet():
+            hist = hist / hist.sum() / np.diff(edges)
+    return _HISTOGRAM(*Histogram.apply(input, hist.astype(a.dtype), edges))
+
+
+class Histogram(Function):
+    """torch records histogram in the graph (for an input that requires grad, both results do, which
+    is why plotting code calls ``.detach()``) but has no derivative for it: backward raises."""
+
+    node_name = "torch::autograd::NotImplemented"  # its repr: <NotImplemented object at ...>
+    torch_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, input, hist, edges):
+        return hist, edges.copy()
+
+    @staticmethod
+    def backward(ctx, grad_hist, grad_edges):
+        raise RuntimeError("derivative for aten::histogram is not implemented")
 
 
 def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, invert: bool = False) -> Tensor:

@@ -112,6 +112,10 @@ class Optimizer:
             with enable_grad():
                 loss = closure()
         for group in self.param_groups:
+            if group.get("capturable"):
+                raise AssertionError("If capturable=True, params and state_steps must be on supported "
+                                     "devices: ['cuda', 'xpu', 'hpu', 'privateuseone']; minigrad's "
+                                     "tensors are all on the CPU")
             for p in group["params"]:
                 if p.grad is not None:
                     self._update(p, p.grad._array, group)
@@ -185,8 +189,14 @@ def _cast_buffer(value: Any, p: Tensor, key: str) -> Any:
 def _scalar_step() -> Tensor:
     """A fresh step counter: a 0-d float tensor as torch keeps it (float64 only if that is the
     default dtype, else float32)."""
+    return _scalar_state(0.0)
+
+
+def _scalar_state(value: float) -> Tensor:
+    """A 0-d float tensor holding ``value``, in the dtype torch keeps its scalar optimizer state
+    (``step``, NAdam's ``mu_product``, ASGD's ``eta`` and ``mu``)."""
     dt = _dtype.float64 if _dtype.get_default_dtype() is _dtype.float64 else _dtype.float32
-    return Tensor._make(np.zeros((), dt.np))
+    return Tensor._make(np.asarray(value, dt.np))
 
 
 def _count_step(state: dict[str, Any]) -> float:
@@ -205,6 +215,30 @@ def _lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
         start += weight * (end - start)
     else:
         start[...] = end - (end - start) * (1 - weight)
+
+
+def _check_implementation(foreach: bool | None, differentiable: bool,
+                          fused: bool | None = None) -> None:
+    """The arguments that choose torch's implementation rather than the algorithm.
+
+    ``foreach`` and ``fused`` pick torch's multi-tensor or fused kernels, which compute the same
+    update (and both run on torch's CPU): minigrad accepts them and runs its one implementation.
+    ``differentiable`` asks for an update recorded in the autograd graph, which minigrad's numpy
+    updates cannot honour.  ``capturable`` (CUDA graphs) fails at ``step()``, as on torch's CPU."""
+    if fused and differentiable:
+        raise RuntimeError("`fused` does not support `differentiable`")
+    if fused and foreach:
+        raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+    if differentiable:
+        raise NotImplementedError("differentiable=True is not supported: minigrad's optimizers update "
+                                  "the parameters' arrays outside the autograd graph")
+
+
+def _check_betas(betas: tuple[float, float]) -> None:
+    """torch's ``Invalid beta parameter at index i`` ValueError: each beta must lie in [0, 1)."""
+    for i, beta in enumerate(betas):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
 
 
 def _check_non_negative(**values: float) -> None:

@@ -61,6 +61,16 @@ _HARDTANH_NAN = ("finite inputs: at nan torch's hardtanh gradient depends on the
 _HARDTANH = {"min_val": st.sampled_from([-1.0, -2.0, 0.5]), "max_val": st.sampled_from([1.0, 2.5])}
 _THRESHOLD = {"threshold": st.sampled_from([0.0, 0.5, -1.0]), "value": st.sampled_from([0.0, -2.0, 3.0])}
 
+_GELU = {"approximate": st.sampled_from(["none", "tanh"])}
+_GELU_INF = ("no +inf in float32: there torch's exact gelu gives inf for a single element but nan in "
+             "its vectorised loop (any longer tensor); minigrad gives inf")
+
+
+def _no_float32_inf(s: Sample) -> bool:
+    x = s.arrays[0]
+    return not (x.dtype == np.float32 and s.params["approximate"] == "none" and bool(np.any(x == np.inf)))
+
+
 _ACTIVATIONS = [
     _activation("leaky_relu", (0.0,), {"negative_slope": st.sampled_from([0.01, 0.2, -0.5])}),
     _activation("elu", (0.0,), {"alpha": st.sampled_from([1.0, 0.5, 2.0])}),
@@ -79,7 +89,8 @@ _ACTIVATIONS = [
                 second_order_note="torch has no derivative for hardsigmoid_backward"),
     _activation("hardswish", (-3.0, 3.0)),
     _activation("threshold", (lambda p: p["threshold"],), _THRESHOLD),
-    _activation("gelu", (), {"approximate": st.sampled_from(["none", "tanh"])}),
+    OpInfo("F.gelu", lambda dtype, edge: _with_kinks(dtype, edge, (), _GELU).filter(_no_float32_inf),
+           fn=_functional("gelu"), domain=_GELU_INF),
     OpInfo("F.softmin", _dim_only, fn=_functional("softmin"), tol=_SUM_TOL,
            tol_note="softmax's float32 sums, as for F.softmax"),
 ]
@@ -263,7 +274,10 @@ _NORMALIZATIONS = [
     OpInfo("F.normalize", _normalize, fn=_functional("normalize"), tol=_SUM_TOL,
            tol_note="float32 sums of |x|^p over a dim", smooth=_normalize_smooth,
            second_order_where=_nonzero_norms, second_order_note=_ZERO_NORM_NOTE),
-    OpInfo("F.embedding", _embedding, fn=_embedding_fn, smooth=lambda s: "padding_idx" not in s.params,
+    # padding_idx and scale_grad_by_freq change the gradient on purpose (it is no longer the
+    # derivative): finite differences apply without them
+    OpInfo("F.embedding", _embedding, fn=_embedding_fn,
+           smooth=lambda s: "padding_idx" not in s.params and "scale_grad_by_freq" not in s.params,
            second_order_where=lambda s: "scale_grad_by_freq" not in s.params,
            second_order_note="with scale_grad_by_freq torch's double backward (an embedding lookup of "
            "the upstream gradient) leaves out the 1/count scaling its backward applied; minigrad "
@@ -277,4 +291,271 @@ _NORMALIZATIONS = [
 _ENTRIES: list = _ACTIVATIONS + _NORMALIZATIONS
 
 for _info in _ENTRIES:
+    register(_info)
+
+
+# =====================================================================================================
+# ----- losses of loss_functions.py beyond mse/l1/bce/nll (smooth_l1_loss, huber_loss, kl_div, ...) -----
+# =====================================================================================================
+import warnings  # noqa: E402
+
+from hypothesis.extra import numpy as hnp  # noqa: E402
+
+_LOSS_REDUCTIONS = st.sampled_from(["mean", "sum", "none"])
+
+
+def _pm_one(shape: tuple) -> Any:
+    """Targets of +-1 (as float: the margin losses compare them with 1 and -1)."""
+    return hnp.arrays(np.float64, shape, elements=st.sampled_from([1.0, -1.0]))
+
+
+@st.composite
+def _robust_loss(draw: Any, dtype: Any, edge: bool, param: str) -> Sample:
+    """input and target of one shape, some elements exactly at the kinks |x - y| == beta (delta)
+    and x == y, plus a reduction and beta (or delta)."""
+    x = draw(S.tensors(dtype, domain="moderate", edge=edge))
+    y = draw(S.tensors(dtype, x.shape, "moderate", edge))
+    width = draw(st.sampled_from([1.0, 0.5, 2.0] + ([0.0] if param == "beta" else [])))
+    if edge and x.size:
+        flat_x, flat_y = x.reshape(-1).copy(), y.reshape(-1)
+        for i in draw(st.lists(st.integers(0, x.size - 1), max_size=3)):
+            flat_x[i] = flat_y[i] + draw(st.sampled_from([width, -width, 0.0]))  # exact: small values
+        x = flat_x.reshape(x.shape).astype(dtype)
+    return Sample((x, y), {"reduction": draw(_LOSS_REDUCTIONS), param: width})
+
+
+def _robust_smooth(param: str) -> Any:
+    def smooth(s: Sample) -> bool:
+        d = np.abs(s.arrays[0] - s.arrays[1])
+        return bool(np.all((np.abs(d - s.params[param]) > 1e-2) & (d > 1e-2)))
+    return smooth
+
+
+@st.composite
+def _kl_div(draw: Any, dtype: Any, edge: bool) -> Sample:
+    """log-probabilities and a target: probabilities (positive; log_target=False) or their logs."""
+    log_target = draw(st.booleans())
+    x = draw(S.tensors(dtype, domain="moderate", edge=edge))
+    t = draw(S.tensors(dtype, x.shape, "moderate" if log_target else "positive", edge))
+    reduction = draw(st.sampled_from(["mean", "sum", "none", "batchmean"]))
+    return Sample((x, t), {"reduction": reduction, "log_target": log_target})
+
+
+def _kl_div_fn(lib: Any, x: Any, t: Any, **p: Any) -> Any:
+    with warnings.catch_warnings():  # 'mean' warns that it is not 'batchmean' (tested in test_nn_losses)
+        warnings.simplefilter("ignore", UserWarning)
+        return _F(lib).kl_div(x, t, **p)
+
+
+@st.composite
+def _margin_target(draw: Any, dtype: Any, edge: bool, n_inputs: int, margin: bool) -> Sample:
+    """``n_inputs`` inputs of one shape and a +-1 target of that shape (not differentiated)."""
+    x = draw(S.tensors(dtype, domain="moderate", edge=edge))
+    arrays = (x,) + tuple(draw(S.tensors(dtype, x.shape, "moderate", edge)) for _ in range(n_inputs - 1))
+    params: dict = {"target": draw(_pm_one(x.shape)).astype(dtype), "reduction": draw(_LOSS_REDUCTIONS)}
+    if margin:
+        params["margin"] = draw(st.sampled_from([0.0, 0.5, 1.0]))
+    return Sample(arrays, params)
+
+
+def _target_after(name: str, n_inputs: int) -> Any:
+    """F.<name>(*inputs, target, ...) with the target (a param) after the differentiable inputs."""
+    return lambda lib, *ts, target, **p: getattr(_F(lib), name)(*ts[:n_inputs], target, **p)
+
+
+def _with_target_kw(name: str) -> Any:
+    return lambda lib, x, target, **p: getattr(_F(lib), name)(x, target, **p)
+
+
+def _margin_smooth(s: Sample) -> bool:
+    """Away from the hinge of max(0, margin - ...): the clamp's kink."""
+    x = s.arrays[0] - (s.arrays[1] if len(s.arrays) > 1 else 0)
+    m = s.params.get("margin", 1.0)
+    return bool(np.all(np.abs(np.abs(x) - m) > 1e-2) and np.all(np.abs(x + m) > 1e-2))
+
+
+@st.composite
+def _multilabel(draw: Any, dtype: Any, edge: bool) -> Sample:
+    c = draw(st.integers(1, 4))
+    shape = draw(st.sampled_from([(c,), (draw(st.integers(1, 3)), c)]))
+    x = draw(S.tensors(dtype, shape, "moderate", edge))
+    params: dict = {"target": draw(S.probability_targets(shape, dtype, edge)),
+                    "reduction": draw(_LOSS_REDUCTIONS)}
+    if draw(st.booleans()):
+        params["weight"] = draw(S.tensors(dtype, (c,), "positive", False))
+    return Sample((x,), params)
+
+
+@st.composite
+def _rows(draw: Any, dtype: Any, edge: bool, n: int, batched: bool | None = None) -> tuple:
+    """``n`` arrays of shape (N, D), or (D,) when not batched; rows of norm >= 1/2 (directions
+    of near-zero vectors are rounding noise in float32)."""
+    d = draw(st.integers(1, 4))
+    if batched is None:
+        batched = draw(st.booleans())
+    shape = (draw(st.integers(1, 3)), d) if batched else (d,)
+    arrays = tuple(_long_rows(draw(S.tensors(dtype, shape, "moderate", edge))) for _ in range(n))
+    return arrays
+
+
+def _long_rows(a: np.ndarray, away_from: np.ndarray | None = None) -> np.ndarray:
+    """``a`` with each row whose norm (of ``a - away_from``) is below 1/2 moved by 1 in its first
+    element: far from the 0/0 of a zero vector's direction, without filtering examples out."""
+    diff = a.astype(np.float64) - (0 if away_from is None else away_from)
+    short = np.linalg.norm(diff, axis=-1) < 0.5
+    if not np.any(short):
+        return a
+    out = a.copy()
+    out[..., 0] = np.where(short, out[..., 0] + np.where(diff[..., 0] < 0, -1, 1), out[..., 0])
+    return out
+
+
+@st.composite
+def _cosine_similarity(draw: Any, dtype: Any, edge: bool) -> Sample:
+    x1, x2 = draw(_rows(dtype, edge, 2))
+    if x1.ndim == 2 and draw(st.booleans()):
+        x2 = x2[:1]  # broadcast over the batch
+    return Sample((x1, x2), {"dim": draw(st.sampled_from([-1, x1.ndim - 1])), "eps": 1e-8})
+
+
+@st.composite
+def _pairwise_distance(draw: Any, dtype: Any, edge: bool) -> Sample:
+    x1, x2 = draw(_rows(dtype, edge, 2))
+    x2 = _long_rows(x2, x1)  # the distance's own direction: away from 0 too
+    p = draw(st.sampled_from([2.0, 1.0, 3.0, math.inf]))
+    return Sample((x1, x2), {"p": p, "keepdim": draw(st.booleans())})
+
+
+def _distance_smooth(s: Sample) -> bool:
+    """p = 1 and inf have kinks where a difference is 0 and where two differences tie."""
+    arrays = s.arrays
+    pairs = [(arrays[0], a) for a in arrays[1:]] + ([(arrays[1], arrays[2])] if len(arrays) == 3 else [])
+    for a, b in pairs:
+        d = np.abs(a - b)
+        if np.any(d < 1e-2) or not all(_unique_row(r) for r in d.reshape(-1, d.shape[-1])):
+            return False
+    return True
+
+
+def _unique_row(r: np.ndarray) -> bool:
+    v = np.sort(r)
+    return bool(np.all(np.diff(v) > 1e-2))
+
+
+@st.composite
+def _cosine_embedding(draw: Any, dtype: Any, edge: bool) -> Sample:
+    x1, x2 = draw(_rows(dtype, edge, 2))
+    target = draw(_pm_one(x1.shape[:-1])).astype(dtype)
+    return Sample((x1, x2), {"target": target, "margin": draw(st.sampled_from([0.0, 0.3, -0.5])),
+                             "reduction": draw(_LOSS_REDUCTIONS)})
+
+
+def _cosine_embedding_smooth(s: Sample) -> bool:
+    """Away from cos == margin (the clamp's kink) for the -1 targets."""
+    a, b = (v.astype(np.float64) for v in s.arrays)
+    cos = (a * b).sum(-1) / np.sqrt(((a * a).sum(-1) + 1e-12) * ((b * b).sum(-1) + 1e-12))
+    return bool(np.all(np.abs(cos - s.params["margin"]) > 1e-2))
+
+
+@st.composite
+def _triplet(draw: Any, dtype: Any, edge: bool) -> Sample:
+    a, pos, neg = draw(_rows(dtype, edge, 3))
+    pos = _long_rows(pos, a)
+    neg = _long_rows(_long_rows(neg, a), pos)
+    return Sample((a, pos, neg), {"margin": draw(st.sampled_from([1.0, 0.5])),
+                           "p": draw(st.sampled_from([2.0, 1.0])), "swap": draw(st.booleans()),
+                           "reduction": draw(_LOSS_REDUCTIONS)})
+
+
+def _triplet_smooth(s: Sample) -> bool:
+    """Away from the hinge, from zero differences (p = 1), and from d(a, n) == d(p, n) (swap)."""
+    if not _distance_smooth(s):
+        return False
+    a, pos, neg = (v.astype(np.float64) for v in s.arrays)
+    p, eps = s.params["p"], 1e-6
+
+    def dist(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return (np.abs(u - v + eps) ** p).sum(-1) ** (1 / p)
+    d_neg = np.minimum(dist(a, neg), dist(pos, neg)) if s.params["swap"] else dist(a, neg)
+    gaps = [s.params["margin"] + dist(a, pos) - d_neg, dist(a, neg) - dist(pos, neg)]
+    return all(bool(np.all(np.abs(g) > 1e-2)) for g in gaps)
+
+
+@st.composite
+def _poisson(draw: Any, dtype: Any, edge: bool) -> Sample:
+    log_input = draw(st.booleans())
+    x = draw(S.tensors(dtype, domain="moderate" if log_input else "positive", edge=edge))
+    t = draw(S.tensors(dtype, x.shape, "positive", edge))
+    return Sample((x, t), {"log_input": log_input, "full": draw(st.booleans()),
+                           "reduction": draw(_LOSS_REDUCTIONS)})
+
+
+def _poisson_smooth(s: Sample) -> bool:
+    """Stirling's term switches on at target > 1."""
+    return not s.params["full"] or bool(np.all(np.abs(s.arrays[1] - 1) > 1e-2))
+
+
+@st.composite
+def _gaussian_nll(draw: Any, dtype: Any, edge: bool) -> Sample:
+    """var of the input's shape, of that shape without the last dim, or with one dim of size 1."""
+    x = draw(S.tensors(dtype, domain="moderate", edge=edge, min_dims=1, min_side=1))
+    t = draw(S.tensors(dtype, x.shape, "moderate", edge))
+    kind = draw(st.sampled_from(["same", "last dim dropped", "one dim of 1"]))
+    if kind == "same":
+        v_shape = x.shape
+    elif kind == "last dim dropped":
+        v_shape = x.shape[:-1]
+    else:
+        k = draw(st.integers(0, x.ndim - 1))
+        v_shape = x.shape[:k] + (1,) + x.shape[k + 1:]
+        assume(v_shape != x.shape)
+    var = draw(S.tensors(dtype, v_shape, "positive", edge))
+    return Sample((x, t, var), {"full": draw(st.booleans()), "eps": draw(st.sampled_from([1e-6, 1e-2])),
+                                "reduction": draw(_LOSS_REDUCTIONS)})
+
+
+def _gaussian_smooth(s: Sample) -> bool:
+    """Away from var == eps, where the floor on the variance starts."""
+    return bool(np.all(np.abs(s.arrays[2] - s.params["eps"]) > 1e-2))
+
+
+_GAUSSIAN_NOTE = ("float32 terms (x - t)^2 / var with var down to eps = 1e-6: values up to ~1e7 whose "
+                  "sum loses the same ulps in another order")
+_LOSS_SUM_NOTE = "float32 sums of up to ~50 terms, as for F.mse_loss"
+
+_LOSSES = [
+    OpInfo("F.smooth_l1_loss", functools.partial(_robust_loss, param="beta"),
+           fn=_functional("smooth_l1_loss"), tol=_SUM_TOL, tol_note=_LOSS_SUM_NOTE,
+           smooth=_robust_smooth("beta")),
+    OpInfo("F.huber_loss", functools.partial(_robust_loss, param="delta"), fn=_functional("huber_loss"),
+           tol=_SUM_TOL, tol_note=_LOSS_SUM_NOTE, smooth=_robust_smooth("delta")),
+    OpInfo("F.kl_div", _kl_div, fn=_kl_div_fn, domain="target > 0 unless log_target", tol=_SUM_TOL,
+           tol_note=_LOSS_SUM_NOTE),
+    OpInfo("F.soft_margin_loss", functools.partial(_margin_target, n_inputs=1, margin=False),
+           fn=_target_after("soft_margin_loss", 1), tol=_SUM_TOL, tol_note=_LOSS_SUM_NOTE),
+    OpInfo("F.margin_ranking_loss", functools.partial(_margin_target, n_inputs=2, margin=True),
+           fn=_target_after("margin_ranking_loss", 2), tol=_SUM_TOL, tol_note=_LOSS_SUM_NOTE,
+           smooth=_margin_smooth),
+    OpInfo("F.hinge_embedding_loss", functools.partial(_margin_target, n_inputs=1, margin=True),
+           fn=_target_after("hinge_embedding_loss", 1), tol=_SUM_TOL, tol_note=_LOSS_SUM_NOTE,
+           smooth=_margin_smooth),
+    OpInfo("F.multilabel_soft_margin_loss", _multilabel, fn=_with_target_kw("multilabel_soft_margin_loss"),
+           tol=_SUM_TOL, tol_note=_LOSS_SUM_NOTE),
+    OpInfo("F.cosine_similarity", _cosine_similarity, fn=_functional("cosine_similarity"),
+           domain="rows of norm >= 1/2", tol=_SUM_TOL, tol_note=_LOSS_SUM_NOTE),
+    OpInfo("F.pairwise_distance", _pairwise_distance, fn=_functional("pairwise_distance"),
+           domain="rows of norm >= 1/2", tol=_SUM_TOL, tol_note=_LOSS_SUM_NOTE, smooth=_distance_smooth),
+    OpInfo("F.cosine_embedding_loss", _cosine_embedding, fn=_target_after("cosine_embedding_loss", 2),
+           domain="rows of norm >= 1/2", tol=_SUM_TOL, tol_note=_LOSS_SUM_NOTE,
+           smooth=_cosine_embedding_smooth),
+    OpInfo("F.triplet_margin_loss", _triplet, fn=_functional("triplet_margin_loss"),
+           domain="rows of norm >= 1/2", tol=_SUM_TOL, tol_note=_LOSS_SUM_NOTE, smooth=_triplet_smooth),
+    OpInfo("F.poisson_nll_loss", _poisson, fn=_functional("poisson_nll_loss"),
+           domain="target > 0; input > 0 unless log_input", tol=_SUM_TOL, tol_note=_LOSS_SUM_NOTE,
+           smooth=_poisson_smooth),
+    OpInfo("F.gaussian_nll_loss", _gaussian_nll, fn=_functional("gaussian_nll_loss"), domain="var > 0",
+           tol=_SUM_TOL, tol_note=_GAUSSIAN_NOTE, smooth=_gaussian_smooth),
+]
+
+for _info in _LOSSES:
     register(_info)
