@@ -35,9 +35,11 @@ def _cycle(batches: list) -> Callable:
     return nxt
 
 
-def _log_clamped(lib: Any, p: Any) -> Any:
-    """BCELoss clamps its logs at -100 (never reached on these data; kept for the same formula)."""
-    return lib.maximum(lib.log(p), -100)
+def _log_sigmoid(lib: Any, z: Any) -> Any:
+    """log sigmoid(z) = -log(1 + e^-z), without forming sigmoid(z): BCELoss on a saturated sigmoid
+    (p rounded to 1) has a zero gradient in torch, which guards its denominator, where
+    d/dp log(1 - p) written naively gives 0 * inf = nan.  Same loss values on these data."""
+    return -lib.logaddexp(0, -z)
 
 
 # ----- MyGrad -----------------------------------------------------------------------------------
@@ -58,8 +60,8 @@ def _mygrad() -> dict:
 
             def step() -> float:
                 x, y = nxt()
-                p = sigmoid(x @ w.T + b)
-                terms = -(y * _log_clamped(mg, p) + (1 - y) * _log_clamped(mg, 1 - p))
+                z = x @ w.T + b
+                terms = -(y * _log_sigmoid(mg, z) + (1 - y) * _log_sigmoid(mg, -z))
                 loss = terms.sum() if reduction == "sum" else terms.mean()
                 loss.backward()
                 sgd([w, b], d["lr"])
@@ -161,8 +163,8 @@ def _autograd() -> dict:
     def logistic(reduction: str) -> Callable:
         def loss_of(params: list, batch: tuple) -> Any:
             (w, b), (x, y) = params, batch
-            p = sigmoid(anp.dot(x, w.T) + b)
-            terms = -(y * _log_clamped(anp, p) + (1 - y) * _log_clamped(anp, 1 - p))
+            z = anp.dot(x, w.T) + b
+            terms = -(y * _log_sigmoid(anp, z) + (1 - y) * _log_sigmoid(anp, -z))
             return anp.sum(terms) if reduction == "sum" else anp.mean(terms)
         return lambda d: trainer(d, ("w", "b"), loss_of, d["lr"])
 

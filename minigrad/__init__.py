@@ -22,6 +22,8 @@ from .random import (Generator, bernoulli, default_generator, get_rng_state, ini
 from . import autograd, linalg, nn, ops, optim, random, utils  # noqa: E402
 from . import accelerator, backends, cuda  # noqa: E402  (CPU-only answers to device questions)
 from ._runner import install_as_torch, uninstall_as_torch  # noqa: E402
+from . import _utilities  # noqa: E402
+from ._utilities import *  # noqa: E402,F401,F403  (pi, inf, finfo, set_num_threads, ...)
 
 half, float, double = float16, float32, float64  # noqa: A001
 short, int, long = int16, int32, int64  # noqa: A001
@@ -53,7 +55,8 @@ __all__ = [*ops.__all__,
            "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ByteTensor", "BoolTensor",
            "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode",
            "is_inference_mode_enabled", "is_anomaly_enabled", "is_anomaly_check_nan_enabled",
-           "load", "save", "install_as_torch", "uninstall_as_torch", "set_printoptions"]
+           "load", "save", "install_as_torch", "uninstall_as_torch", "set_printoptions",
+           *_utilities.__all__]
 
 __getattr__ = _missing.missing_attribute_hook(__name__)  # names torch has and minigrad lacks
 

@@ -36,12 +36,17 @@ def _has_numpy_floats(data: Any) -> bool:
     return False
 
 
-def _to_array(data: Any) -> Any:
-    """Unwrap tensors nested in lists (``tensor([t1, t2])`` of one-element tensors)."""
+def _to_array(data: Any, nested: bool = False) -> Any:
+    """Unwrap tensors nested in lists (``tensor([t1, t2])``): as in torch, each one inside a list
+    stands for its one element, whatever its shape, and a bigger one is refused."""
     if isinstance(data, Tensor):
-        return data._array
+        if not nested:
+            return data._array
+        if data._array.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return data._array.reshape(())
     if isinstance(data, (list, tuple)):
-        return [_to_array(d) for d in data]
+        return [_to_array(d, nested=True) for d in data]
     return data
 
 

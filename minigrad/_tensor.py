@@ -260,6 +260,31 @@ class Tensor:
     def element_size(self) -> int:
         return self._array.itemsize
 
+    ndimension = dim
+
+    @property
+    def itemsize(self) -> int:
+        """Bytes per element (``element_size()``)."""
+        return self._array.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the elements: ``numel() * itemsize``."""
+        return self._array.size * self._array.itemsize
+
+    def is_complex(self) -> bool:
+        return False  # minigrad has no complex dtypes
+
+    def is_signed(self) -> bool:
+        return self.dtype.is_signed
+
+    def is_nonzero(self) -> bool:
+        from ._utilities import is_nonzero
+        return is_nonzero(self)
+
+    def is_same_size(self, other: "Tensor") -> bool:
+        return self._array.shape == other._array.shape
+
     def data_ptr(self) -> int:
         """The address of the first element (views of one storage differ by their offset)."""
         return self._array.__array_interface__["data"][0]
@@ -468,6 +493,15 @@ class Tensor:
     def long(self) -> "Tensor":
         return self.to(_dtype.int64)
 
+    def short(self) -> "Tensor":
+        return self.to(_dtype.int16)
+
+    def char(self) -> "Tensor":
+        return self.to(_dtype.int8)
+
+    def byte(self) -> "Tensor":
+        return self.to(_dtype.uint8)
+
     def int(self) -> "Tensor":
         return self.to(_dtype.int32)
 
@@ -555,6 +589,8 @@ class Tensor:
         if tracked:
             self.grad_fn, self._output_nr, self._requires_grad = (
                 result.grad_fn, result._output_nr, result._requires_grad)
+            from .ops.shape import refresh_views
+            refresh_views(self)  # its views now show the op too
         return self
 
     def _inplace_on_view(self, fn: Callable[..., "Tensor"], *args: Any, **kwargs: Any) -> "Tensor":
@@ -577,6 +613,8 @@ class Tensor:
         new_view = view_fn(new_base)
         self.grad_fn, self._output_nr, self._requires_grad = (
             new_view.grad_fn, new_view._output_nr, new_view._requires_grad)
+        from .ops.shape import refresh_views
+        refresh_views(base, self)  # the base's other views show the write too
         return self
 
     def _write(self, values: np.ndarray) -> None:
@@ -658,6 +696,19 @@ class Tensor:
     def repeat(self, *repeats: Any) -> "Tensor":
         """This tensor tiled ``repeats[i]`` times along dim i (a method only, as in torch)."""
         return _ops.shape.repeat(self, *repeats)
+
+    def sum_to_size(self, *size: Any) -> "Tensor":
+        """Summed over the dims that broadcasting ``size`` to this shape would stretch or add: the
+        reverse of ``expand`` (a method only, as in torch)."""
+        shape = _size(size)
+        try:
+            ok = np.broadcast_shapes(shape, self._array.shape) == self._array.shape
+        except ValueError:
+            ok = False
+        if not ok:
+            raise RuntimeError(f"size {{{list(shape)}}} is not expandable to size "
+                               f"{{{list(self._array.shape)}}}.")
+        return _ops.shape.sum_to(self, shape)
 
     def copy_(self, src: Any) -> "Tensor":
         from .ops._util import check_broadcast_to

@@ -190,6 +190,14 @@ TORCH_NAMES = {
         kaiming_uniform kaiming_uniform_ normal normal_ ones_ orthogonal orthogonal_ sparse sparse_
         trunc_normal_ uniform uniform_ xavier_normal xavier_normal_ xavier_uniform xavier_uniform_ zeros_
     """.split()),
+    "torch.nn.utils": frozenset("""
+        clip_grad clip_grad_norm clip_grad_norm_ clip_grad_value_ clip_grads_with_norm_
+        convert_conv2d_weight_memory_format convert_conv3d_weight_memory_format convert_parameters
+        fuse_conv_bn_eval fuse_conv_bn_weights fuse_linear_bn_eval fuse_linear_bn_weights fusion
+        get_total_norm init memory_format parameters_to_vector parametrizations parametrize prune
+        remove_spectral_norm remove_weight_norm rnn skip_init spectral_norm stateless vector_to_parameters
+        weight_norm
+    """.split()),
     "torch.optim": frozenset("""
         ASGD Adadelta Adafactor Adagrad Adam AdamW Adamax LBFGS Muon NAdam Optimizer RAdam RMSprop Rprop
         SGD SparseAdam adadelta adagrad adam adamax adamw asgd lbfgs lr_scheduler nadam optimizer radam
@@ -207,6 +215,9 @@ TORCH_NAMES = {
         has_torch_function inference_mode is_multithreading_enabled is_tensor_like is_view_replay_enabled
         kineto_available no_grad profiler profiler_legacy profiler_util set_detect_anomaly set_grad_enabled
         set_multithreading_enabled variable
+    """.split()),
+    "torch.autograd.functional": frozenset("""
+        hessian hvp jacobian jvp vhp vjp
     """.split()),
     "torch.utils": frozenset("""
         ThroughputBenchmark backcompat backend_registration benchmark bundled_inputs checkpoint

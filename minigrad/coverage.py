@@ -18,8 +18,9 @@ import types
 __all__ = ["PUBLIC_MODULES", "COVERED", "EXTRA_MODULES", "render", "write", "page_path", "torch_public_names"]
 
 # minigrad's modules that mirror a torch module, in the page's order
-PUBLIC_MODULES = ("minigrad", "minigrad.nn", "minigrad.nn.functional", "minigrad.nn.init", "minigrad.optim",
-                  "minigrad.optim.lr_scheduler", "minigrad.autograd", "minigrad.utils", "minigrad.utils.data",
+PUBLIC_MODULES = ("minigrad", "minigrad.nn", "minigrad.nn.functional", "minigrad.nn.init",
+                  "minigrad.nn.utils", "minigrad.optim", "minigrad.optim.lr_scheduler", "minigrad.autograd",
+                  "minigrad.autograd.functional", "minigrad.utils", "minigrad.utils.data",
                   "minigrad.linalg", "minigrad.random", "minigrad.cuda", "minigrad.accelerator",
                   "minigrad.backends")
 # and the Tensor class, whose public methods and properties are compared with torch.Tensor's

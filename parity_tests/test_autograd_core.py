@@ -1,4 +1,4 @@
-"""Core autograd behaviours against torch (issue 2's "done when").
+"""Core autograd behaviours against torch.
 
 Most tests run the same code twice, with ``lib`` = minigrad and ``lib`` = torch (the APIs match),
 and compare what comes out.  Expected numbers never come from minigrad itself: they come from

@@ -45,7 +45,7 @@ def test_the_peers_ran_the_workloads_their_apis_can_express(quick_run: dict) -> 
 
 
 def test_ratio_per_round_pairs_each_rounds_medians() -> None:
-    # Two rounds of three steps: round 1 minigrad median 2 vs torch 4, round 2 minigrad 9 vs 3.
+    # Two rounds of three steps: in the first minigrad's median is 2 vs torch's 4, in the second 9 vs 3.
     # Pairing across rounds or taking means instead of medians would give other numbers.
     from benchmarks import harness
     r = harness.Result("X", "x", steps=3, rounds=2,

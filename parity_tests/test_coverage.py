@@ -28,9 +28,10 @@ from minigrad.autograd.function import Function
 API_MODULES = ("minigrad", "minigrad.nn", "minigrad.optim", "minigrad.utils", "minigrad.utils.data",
                "minigrad.autograd", "minigrad.linalg", "minigrad.cuda", "minigrad.accelerator",
                "minigrad.backends", "minigrad.backends.cudnn", "minigrad.backends.mps",
-               "minigrad.backends.cuda", "minigrad.nn.init")
+               "minigrad.backends.cuda", "minigrad.nn.init", "minigrad.nn.utils")
 IMPLEMENTATION_MODULES = ("minigrad.nn.functional", "minigrad.optim.lr_scheduler",
-                          "minigrad.random", "minigrad.testing", "minigrad.viz")
+                          "minigrad.autograd.functional", "minigrad.random", "minigrad.testing",
+                          "minigrad.viz")
 ALL_MODULES = API_MODULES + IMPLEMENTATION_MODULES
 
 

@@ -292,8 +292,21 @@ def _backward_of_a_cast(lib: Any) -> tuple:
     return x.grad, seen
 
 
+def _hook_below_a_reduction(reduce: str) -> Callable:
+    def fn(lib: Any) -> tuple:
+        x, seen = leaf(lib, [1.0, 2.0, 3.0], lib.float64), []
+        y = x * 2
+        y.register_hook(lambda g: seen.append(g.dtype))
+        out = getattr(y, reduce)(**({"dim": 0} if reduce in ("cumsum", "cumprod") else {}), dtype=lib.float32)
+        (g,) = lib.autograd.grad(out.sum(), x)
+        return g, seen
+    return fn
+
+
 @cases(("autograd.grad of a float32 sum of float64", _grad_of_a_cast),
-       ("backward of a float64 cast of float16", _backward_of_a_cast))
+       ("backward of a float64 cast of float16", _backward_of_a_cast),
+       *[(f"a hook below {r}(dtype=float32)", _hook_below_a_reduction(r))
+         for r in ("sum", "prod", "cumsum", "cumprod")])
 def test_gradient_has_the_inputs_dtype(fn):
     check(fn)
 
@@ -801,4 +814,24 @@ def _division_by_subnormals(lib: Any) -> tuple:
 @cases(("remainder's gradient for the divisor", _remainder_gradients),
        ("division by subnormals", _division_by_subnormals))
 def test_agrees_with_torch(fn):
+    check(fn)
+
+
+def _bce_with_logits_dtypes(input_dtype: str, target_dtype: str, **weights: str) -> Callable:
+    def fn(lib: Any) -> tuple:
+        x = leaf(lib, [0.5, -1.0], getattr(lib, input_dtype))
+        kw = {k: lib.tensor([1.0, 2.0], dtype=getattr(lib, v)) for k, v in weights.items()}
+        target = lib.tensor([1.0, 0.0], dtype=getattr(lib, target_dtype))
+        out = F(lib).binary_cross_entropy_with_logits(x, target, **kw)
+        return out, grads(lib, out, x)
+    return fn
+
+
+@cases(("float64 input, float32 target", _bce_with_logits_dtypes("float64", "float32")),
+       ("float32 input, float64 target", _bce_with_logits_dtypes("float32", "float64")),
+       ("float64 input, float32 target, pos_weight", _bce_with_logits_dtypes("float64", "float32",
+                                                                            pos_weight="float64")),
+       ("float32 input, float32 target, float64 weight", _bce_with_logits_dtypes("float32", "float32",
+                                                                                weight="float64")))
+def test_bce_with_logits_has_the_targets_dtype(fn):
     check(fn)

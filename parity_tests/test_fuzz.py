@@ -24,8 +24,8 @@ from minigrad.testing.programs import (DEFAULT_FORMS, FORMS, Program, compare_pr
 
 from . import record
 
-# A program takes ~20 ms in both engines: 40 programs per profile example (800 in ci, ~20 s).
-PROGRAMS = settings().max_examples * 40
+# A program takes ~15 ms in both engines: 30 programs per profile example (600 in ci, ~10-20 s).
+PROGRAMS = settings().max_examples * 30
 # MINIGRAD_FUZZ_FORMS=all draws EXTRA_FORMS too: the forms on which minigrad still disagrees.
 FORMS_DRAWN = tuple(FORMS) if os.environ.get("MINIGRAD_FUZZ_FORMS") == "all" else DEFAULT_FORMS
 

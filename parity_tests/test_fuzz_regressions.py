@@ -34,6 +34,50 @@ PROGRAMS = {
         "x0.sin_()", "x1 = T.tensor([1, -2])", "x1.abs_()", "x1.sqrt_()", "x2 = T.tensor([1.5, -2.5])",
         "x2.round_()", "x2.trunc_()", "x2.floor_()", "x2.ceil_()", "x2.sign_()", "x2.log_()",
         "x3 = x1 > 0", "x3.logical_not_()", "loss = v0.sum()", "g = T.autograd.grad(loss, [x0])"],
+    # an in-place op on a tensor changes the gradient of the views taken of it before (torch
+    # regenerates their history): through the root, through another view, and a view of a view
+    "views see a later in-place op on their base": [
+        "x0 = T.tensor([3.0, -1.0], requires_grad=True)", "v0 = x0 * 1", "v1 = v0[:1]",
+        "v2 = v0.view(1, 2)", "v3 = v1.view(-1)", "v0.add_(x0 * x0)", "v2[0, 1].mul_(3)",
+        "loss = v1.sum() + v2.sum() * 2 + v3.sum() * 3",
+        "g = T.autograd.grad(loss, [x0], create_graph=True)", "gg = T.autograd.grad(g[0].sum(), [x0])"],
+    "views of a constant see a write from a tensor that requires grad": [
+        "x0 = T.tensor([3.0, 2.0], requires_grad=True)", "v0 = T.zeros(2)", "v1 = v0[:1]", "v2 = v0.t()",
+        "v0.add_(x0)", "loss = v1.sum() + (v2 * v2).sum()", "g = T.autograd.grad(loss, [x0])"],
+    "expanded views see a later in-place op on their base": [
+        "x0 = T.tensor([[1.25, 0.0, 0.5]], requires_grad=True)", "v0 = x0 * 1", "v1 = v0.expand(2, 1, 3)",
+        "v2 = v0[None].expand(3, 1, 3)", "v0.exp_()", "g = T.autograd.grad(v1.sum() + v2.sum(), [x0])"],
+    # softplus of float16 computes in float32 (exp(19) overflows float16)
+    "float16 softplus": ["x0 = T.tensor([19.08, 3.0, -20.0, 25.0], dtype=T.float16, requires_grad=True)",
+                         "v0 = F.softplus(x0)", "v1 = F.softplus(x0, beta=2)",
+                         "g = T.autograd.grad(v0.sum() + v1.sum(), [x0])"],
+    # cumsum/cumprod into bool: torch has no kernel (NotImplementedError)
+    "cumulative ops into bool": ["x0 = T.tensor([1.0, 2.0])", "v0 = T.cumsum(x0, 0, dtype=T.bool)",
+                                 "v1 = x0.cumprod(0, dtype=T.bool)", "v2 = T.cumsum(x0 > 1, 0)"],
+    # bitwise ops: a shape mismatch is reported before the dtype
+    "bitwise shape check first": ["x0 = T.tensor([1.0, 2.0, 3.0])", "v0 = x0 ^ T.zeros(0)",
+                                  "v1 = x0.long() | T.zeros(2, dtype=T.int64)"],
+    # remainder: bool has no kernel; an empty integer dividend divides nothing (no zero-division error)
+    "remainder of bool and of empty": [
+        "x0 = T.tensor([True, False])", "v0 = x0 % True", "v1 = x0 % 2", "v2 = T.tensor([3, 4]) % x0",
+        "x1 = T.zeros(0, dtype=T.int64)", "v3 = x1 % 0", "v4 = x1 // 0", "v5 = T.tensor([3]) // 0",
+        "v6 = T.div(x1, 0, rounding_mode='trunc')", "v7 = x0 // x0",
+        "v8 = T.div(x0, True, rounding_mode='trunc')", "v9 = x0 // 2"],
+    # cat: legacy empty (0,) tensors alone accept any dim; a 0-d tensor anywhere in the list is refused
+    "cat of legacy empty and 0-d tensors": [
+        "x0 = T.zeros(0, requires_grad=True)", "v0 = T.cat([x0, x0], 1)", "v1 = T.cat([x0, x0.long()], -3)",
+        "v2 = T.cat([T.ones(2, 1), T.tensor(1.0)], 0)", "v3 = T.cat([x0, T.tensor(1.0)])",
+        "g = T.autograd.grad(v0.sum(), [x0])", "v4 = T.stack([T.tensor(0.0), x0], 1)"],
+    # smooth L1 / Huber at a nan difference (inf - inf too): nan gradient, no second derivative
+    "smooth_l1 and huber at nan": [
+        "x0 = T.tensor([nan, 1.0, inf, 3.0, 1.5], requires_grad=True)",
+        "x1 = T.tensor([0.0, 1.0, inf, 1.0, 1.0])", "v0 = F.huber_loss(x0, x1, reduction='sum')",
+        "v1 = F.smooth_l1_loss(x0, x1, reduction='sum', beta=0.5)",
+        "g = T.autograd.grad(v0 + v1, [x0], create_graph=True)", "gg = T.autograd.grad(g[0].sum(), [x0])"],
+    # masked_fill of an integer tensor with inf, nan or a huge number: torch's RuntimeError
+    "masked_fill overflow": ["x0 = T.tensor([1, 2])", "x0.masked_fill_(x0 > 0, 1e38)",
+                             "v0 = x0.masked_fill(x0 > 0, inf)", "v1 = x0.masked_fill(x0 > 0, nan)",
+                             "v2 = x0.masked_fill(x0 > 1, 2.5)"],
     # matmul of bool tensors: torch's NotImplementedError
     "bool matmul": ["x0 = T.ones((2, 2), dtype=T.bool)", "v0 = x0 @ x0"],
 }

@@ -755,3 +755,57 @@ def test_soft_margin_loss_where_exp_overflows():
     for reduction in REDUCTIONS:
         parity(lambda lib, F, a, r=reduction: F.soft_margin_loss(a, lib.tensor(y), reduction=r), x,
                dtype=np.float32)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("p", [1, 2])
+def test_multi_margin_loss(p, reduction):
+    """First order against torch (torch has no second derivative for it); minigrad's second
+    derivative against finite differences."""
+    rng = np.random.default_rng(15)
+    x, t, w = rng.standard_normal((4, 5)), np.array([0, 2, 4, 1]), rng.random(5) + 0.5
+    for weight in (None, w):
+        for margin in (1.0, 0.3):
+            parity(lambda lib, F, a, wt=weight, m=margin: F.multi_margin_loss(
+                a, lib.tensor(t), p=p, margin=m, reduction=reduction,
+                weight=None if wt is None else lib.tensor(wt)), x, dtype=np.float64, second_order=False)
+    parity(lambda lib, F, a: F.multi_margin_loss(a, lib.tensor(t[1]), p=p, reduction=reduction), x[0],
+           dtype=np.float64, second_order=False)
+    xt = minigrad.tensor(x, requires_grad=True)
+    assert minigrad.autograd.gradgradcheck(
+        lambda a: F.multi_margin_loss(a, minigrad.tensor(t), p=p, reduction=reduction), (xt,))
+
+
+MULTI_MARGIN_ERRORS = {
+    "p = 3": lambda lib, F: F.multi_margin_loss(lib.zeros(3, 4), lib.tensor([0, 1, 2]), p=3),
+    "target out of range": lambda lib, F: F.multi_margin_loss(lib.zeros(3, 4), lib.tensor([0, 1, 4])),
+    "negative target": lambda lib, F: F.multi_margin_loss(lib.zeros(3, 4), lib.tensor([0, -1, 2])),
+    "3-d input": lambda lib, F: F.multi_margin_loss(lib.zeros(3, 2, 2), lib.tensor([0, 1, 1])),
+    "no classes": lambda lib, F: F.multi_margin_loss(lib.zeros(2, 0), lib.tensor([0, 0])),
+    "target size": lambda lib, F: F.multi_margin_loss(lib.zeros(3, 4), lib.tensor([0, 2])),
+    "float target": lambda lib, F: F.multi_margin_loss(lib.zeros(3, 4), lib.tensor([0.0, 2, 3])),
+    "int32 target": lambda lib, F: F.multi_margin_loss(lib.zeros(3, 4),
+                                                       lib.tensor([0, 2, 3], dtype=lib.int32)),
+    "weight size": lambda lib, F: F.multi_margin_loss(lib.zeros(3, 4), lib.tensor([0, 2, 3]),
+                                                      weight=lib.ones(3)),
+    "weight dtype": lambda lib, F: F.multi_margin_loss(lib.zeros(3, 4), lib.tensor([0, 2, 3]),
+                                                       weight=lib.ones(4, dtype=lib.float64)),
+    "long input": lambda lib, F: F.multi_margin_loss(lib.ones(2, 3, dtype=lib.int64), lib.tensor([0, 1])),
+    "module p = 3": lambda lib, F: lib.nn.MultiMarginLoss(p=3),
+    "module 2-d weight": lambda lib, F: lib.nn.MultiMarginLoss(weight=lib.ones(2, 2)),
+}
+
+
+@pytest.mark.parametrize("name", list(MULTI_MARGIN_ERRORS))
+def test_multi_margin_loss_errors(name):
+    same_error(MULTI_MARGIN_ERRORS[name])
+
+
+def test_multi_margin_loss_module():
+    rng = np.random.default_rng(16)
+    x, t, w = rng.standard_normal((3, 4)), np.array([3, 0, 1]), rng.random(4)
+    parity(lambda lib, F, a: lib.nn.MultiMarginLoss(p=2, margin=0.5, weight=lib.tensor(w), reduction="sum")(
+        a, lib.tensor(t)), x, dtype=np.float64, second_order=False)
+    m_mod, t_mod = nn.MultiMarginLoss(weight=minigrad.ones(4)), torch.nn.MultiMarginLoss(weight=torch.ones(4))
+    assert repr(m_mod) == repr(t_mod) and list(m_mod.state_dict()) == list(t_mod.state_dict())
+    assert (m_mod.p, m_mod.margin, m_mod.reduction) == (t_mod.p, t_mod.margin, t_mod.reduction)

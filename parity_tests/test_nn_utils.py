@@ -56,18 +56,22 @@ def _set_grads(mg, th, arrays):
         p.grad, q.grad = (None, None) if a is None else (minigrad.tensor(a), torch.tensor(a))
 
 
+def _dtype_name(t):
+    return str(t.dtype).split(".")[-1]  # minigrad.float32 / torch.float32 -> float32
+
+
 def _assert_grads(mg, th, rtol):
     for p, q in zip(mg.parameters(), th.parameters()):
         if q.grad is None:
             assert p.grad is None
             continue
-        assert p.grad.dtype.__repr__().split(".")[-1] == str(q.grad.dtype).split(".")[-1]
+        assert _dtype_name(p.grad) == _dtype_name(q.grad)
         np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=rtol, atol=0, equal_nan=True)
 
 
 def _assert_norm(m_norm, t_norm, rtol):
     assert isinstance(m_norm, minigrad.Tensor) and m_norm.shape == () and not m_norm.requires_grad
-    assert str(m_norm.dtype).split(".")[-1] == str(t_norm.dtype).split(".")[-1]
+    assert _dtype_name(m_norm) == _dtype_name(t_norm)
     np.testing.assert_allclose(m_norm.item(), t_norm.item(), rtol=rtol, atol=0, equal_nan=True)
 
 
@@ -155,7 +159,7 @@ def test_mixed_dtypes_total_norm_is_promoted():
     (m_norm, *m_grads), (t_norm, *t_grads) = pairs
     _assert_norm(m_norm, t_norm, 1e-12)
     for m, t in zip(m_grads, t_grads):
-        assert str(m.dtype).split(".")[-1] == str(t.dtype).split(".")[-1]
+        assert _dtype_name(m) == _dtype_name(t)
         np.testing.assert_allclose(m.numpy(), t.numpy(), rtol=1e-6)
 
 

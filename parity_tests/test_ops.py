@@ -60,6 +60,13 @@ NOT_DIFFERENTIABLE = {
     "isin",
     "nonzero",
     "argwhere",
+    "signbit",
+    "heaviside",
+    "logspace",
+    "range",
+    "tril_indices",
+    "triu_indices",
+    "detach",
 }
 
 

@@ -1,4 +1,4 @@
-"""The seed tutorials' programs run unchanged with minigrad in place of torch (issue 3).
+"""The seed tutorials' programs run unchanged with minigrad in place of torch.
 
 Each program below is the post's code with its indentation restored (the scrape lost it), kept as
 source text and executed twice: once with real torch, once with ``torch`` and its submodules

@@ -42,13 +42,13 @@ __all__ += ["Embedding", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LayerNorm
 
 # Losses (loss.py)
 from .loss import (CosineEmbeddingLoss, GaussianNLLLoss, HingeEmbeddingLoss, HuberLoss, KLDivLoss,  # noqa: E402
-                   MarginRankingLoss, MultiLabelSoftMarginLoss, PoissonNLLLoss, SmoothL1Loss, SoftMarginLoss,
-                   TripletMarginLoss)
+                   MarginRankingLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, PoissonNLLLoss, SmoothL1Loss,
+                   SoftMarginLoss, TripletMarginLoss)
 from .distance import CosineSimilarity, PairwiseDistance  # noqa: E402
 
 __all__ += ["SmoothL1Loss", "HuberLoss", "KLDivLoss", "SoftMarginLoss", "MarginRankingLoss",
             "HingeEmbeddingLoss", "MultiLabelSoftMarginLoss", "CosineEmbeddingLoss", "TripletMarginLoss",
-            "PoissonNLLLoss", "GaussianNLLLoss", "PairwiseDistance", "CosineSimilarity"]
+            "PoissonNLLLoss", "GaussianNLLLoss", "MultiMarginLoss", "PairwiseDistance", "CosineSimilarity"]
 
 # nn.utils (utils/)
 from . import utils  # noqa: E402

@@ -701,7 +701,7 @@ _SCALAR_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "in
 
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
     """softmax(-x) along ``dim``: the smallest entries get the largest weights."""
-    from .functional import _softmax_dim
+    from ._functional import _softmax_dim
     if dim is None:
         dim = _softmax_dim("softmin", input.ndim, _stacklevel)
     return reduction.softmax(-input, dim, dtype=dtype)

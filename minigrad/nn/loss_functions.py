@@ -291,12 +291,13 @@ class BinaryCrossEntropyWithLogits(Function):
     sigmoid(x):  loss = (1 - y) x - (1 + (p - 1) y) log(sigmoid(x)), times w.
 
     p (``pos_weight``) weighs the positive term.  d/dx = ((1 + (p - 1) y) sigmoid(x) - p y) w,
-    which is w (sigmoid(x) - y) when p = 1;  d/dy = (log sigmoid(-x) - p log sigmoid(x)) w."""
+    which is w (sigmoid(x) - y) when p = 1;  d/dy = (log sigmoid(-x) - p log sigmoid(x)) w.
+    The loss has the target's dtype (``out_dtype``), as torch's."""
 
     torch_inputs = (0, 1)  # the tensor inputs
 
     @staticmethod
-    def forward(ctx, x, y, weight, pos_weight, reduction):
+    def forward(ctx, x, y, weight, pos_weight, reduction, out_dtype):
         z, t = x._array, y._array
         log_sig = _log_sigmoid(z)
         if pos_weight is not None:
@@ -306,7 +307,7 @@ class BinaryCrossEntropyWithLogits(Function):
             loss = loss * weight._array
         ctx.save_for_backward(x, y, weight, pos_weight)
         ctx.divisor = _mean_divisor(reduction, z.size)
-        return _reduce(loss, reduction)
+        return np.asarray(_reduce(loss, reduction)).astype(out_dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -324,7 +325,7 @@ class BinaryCrossEntropyWithLogits(Function):
                 gx = ((py + 1 - y) * x.sigmoid() - py) * grad
             if ny:
                 gy = (logsigmoid(-x) - logsigmoid(x) * pos_weight) * grad
-        return (*_weigh(gx, gy, weight=weight, divisor=ctx.divisor), None, None, None)
+        return (*_weigh(gx, gy, weight=weight, divisor=ctx.divisor), None, None, None, None)
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
@@ -350,7 +351,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
         weight = _expand_weight(weight.to(x.dtype), shape)
     if pos_weight is not None:
         pos_weight = _expand_weight(pos_weight.to(x.dtype), shape, "pos_weight")
-    return BinaryCrossEntropyWithLogits.apply(x, y, weight, pos_weight, reduction)
+    return BinaryCrossEntropyWithLogits.apply(x, y, weight, pos_weight, reduction, target._array.dtype)
 
 
 # ----- multi-class classification ---------------------------------------------------------------
@@ -582,10 +583,13 @@ class SmoothL1Loss(Function):
         d = x - y
         beta = ctx.beta
         # inside: the slope d / beta (Huber: d); outside: +-1 (Huber: +-delta)
+        # a nan d gives a nan slope (torch's kernel) with no second derivative (torch's double
+        # backward counts only |d| < beta as inside)
+        inside = where(d.abs() < beta, d, d.detach())
         if ctx.scale is None:
-            slope = where(d.abs() < beta, d / beta, d.sign())
+            slope = where(d.abs() >= beta, d.sign(), inside / beta)
         else:
-            slope = where(d.abs() < beta, d, d.sign() * ctx.scale)
+            slope = where(d.abs() >= beta, d.sign() * ctx.scale, inside)
         g = slope * grad
         if ctx.divisor != 1:
             g = g / ctx.divisor
@@ -899,3 +903,84 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: 
     if full:
         loss += 0.5 * math.log(2 * math.pi)
     return _reduce_tensor(loss, reduction)
+
+
+# ----- multi-class margin -------------------------------------------------------------------------
+class MultiMarginLoss(Function):
+    """For scores x (N, C) and class indices y:  loss_i = w[y_i] / C sum_{j != y_i} max(0, z_ij)^p
+    with z_ij = margin - x[i, y_i] + x[i, j]  (p = 1 or 2).
+
+    Each active z (> 0) passes p z^(p-1) w / C to x[i, j] and takes it from x[i, y_i].  (torch has
+    no second derivative for it; this backward, in Tensor ops, has one.)"""
+
+    torch_inputs = (0,)  # torch's node: input only
+
+    @staticmethod
+    def forward(ctx, x, target, weight, p, margin, reduction):
+        a = x._array.reshape(-1, x._array.shape[-1] if x._array.ndim else 1)
+        n, c = a.shape
+        t = target._array.reshape(n)
+        rows = np.arange(n)
+        z = margin - a[rows, t][:, None] + a
+        active = z > 0
+        active[rows, t] = False  # the target's own column does not count
+        per_class = np.where(active, z if p == 1 else z * z, 0)
+        w = (weight._array[t] if weight is not None else np.ones(n, a.dtype)) / c
+        losses = per_class.sum(1) * w
+        ctx.save_for_backward(x, weight)
+        ctx.t, ctx.active, ctx.p, ctx.margin, ctx.w = t, active, p, margin, w
+        ctx.divisor = _mean_divisor(reduction, n)
+        if reduction == "none":
+            return losses.reshape(target._array.shape if x._array.ndim < 2 else (n,))
+        return _reduce(losses, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, _ = ctx.saved_tensors
+        n, c = ctx.active.shape
+        rows = x.reshape(n, c)
+        index = Tensor._make(ctx.t.reshape(n, 1))
+        # d/dz of max(0, z)^p where z > 0 (p = 1: 1; p = 2: 2 z), times the weight over C
+        dtype = rows._array.dtype
+        coef = Tensor._make(ctx.active.astype(dtype))
+        if ctx.p == 2:
+            coef = coef * (2 * (ctx.margin - rows.gather(1, index) + rows))
+        coef = coef * Tensor._make(ctx.w.astype(dtype)).reshape(n, 1)
+        coef = coef * (grad.reshape(n, 1) if grad.ndim else grad)
+        if ctx.divisor != 1:
+            coef = coef / ctx.divisor
+        own = Tensor._make(np.arange(c) == ctx.t[:, None])  # each row's target column
+        gx = coef - where(own, coef.sum(1, keepdim=True), 0.0)
+        return gx.reshape(x.shape), None, None, None, None, None
+
+
+def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0,
+                      weight: Tensor | None = None, size_average: Any = None, reduce: Any = None,
+                      reduction: str = "mean") -> Tensor:
+    """Multi-class hinge loss on scores (N, C) or (C,) and class indices: each wrong class's score
+    should be at least ``margin`` below the target's."""
+    reduction = _reduction(reduction, size_average, reduce)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    shape = input._array.shape
+    if len(shape) > 2 or (len(shape) and shape[-1] == 0):
+        raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
+                           f"{list(shape)}")
+    n, c = (shape[0] if len(shape) == 2 else 1), (shape[-1] if shape else 1)
+    if target._array.size != n or (len(shape) == 2 and target.ndim != 1):
+        raise RuntimeError(f"multi_margin_loss: target tensor should be 1-D with size equal to the number of "
+                           f"input samples (batch size). Expected target size [{n}], but got "
+                           f"{list(target.shape)}. Input has shape {list(shape)}.")
+    if target._array.dtype != np.int64:
+        raise RuntimeError(f"expected scalar type Long but found {_SCALAR_NAMES[target.dtype.name]}")
+    _float_only("multi_margin_loss_cpu_kernel", input)
+    if weight is not None:
+        if weight.ndim > 1 or weight.numel() != c:
+            raise RuntimeError(f"inconsistent weight size, expected {c} but got {list(weight.shape)}")
+        if weight._array.dtype != input._array.dtype:
+            raise RuntimeError(f"expected scalar type {_SCALAR_NAMES[input.dtype.name]} but found "
+                               f"{_SCALAR_NAMES[weight.dtype.name]}")
+    t = target._array
+    if t.size and (t.min() < 0 or t.max() >= c):
+        raise RuntimeError("target out of range")
+    return MultiMarginLoss.apply(input, target, weight, p, float(margin), reduction)

@@ -95,6 +95,29 @@ TENSOR_METHODS += (
     "movedim", "moveaxis",
 )
 
+# More pointwise math, NaN-aware reductions and shape helpers (extra.py): tan, logaddexp, xlogy, ...
+from .extra import (addcdiv, addcmul, addmm, addmv, aminmax, baddbmm, copysign, cross,  # noqa: E402
+                    deg2rad, detach, diff, float_power, fmod, frac, heaviside, hsplit, kron, logaddexp,
+                    logaddexp2, logspace, nanmean, nansum, positive, rad2deg, ravel, select, sgn, signbit,
+                    split_with_sizes, std_mean, tan, tensor_split, tril_indices, triu_indices, type_as,
+                    unflatten, var_mean, vsplit, xlogy)
+from .extra import range_ as range  # noqa: E402,A004  (torch.range; Python's range is not used below)
+
+DIFFERENTIABLE += (
+    "tan", "logaddexp", "logaddexp2", "xlogy", "frac", "fmod", "sgn", "deg2rad", "rad2deg", "float_power",
+    "addcmul", "addcdiv", "copysign", "positive", "type_as", "nansum", "nanmean", "var_mean", "std_mean",
+    "aminmax", "ravel", "unflatten", "diff", "kron", "select", "tensor_split", "hsplit", "vsplit",
+    "split_with_sizes", "cross", "addmm", "addmv", "baddbmm",
+)
+_EXTRA_INPLACE = ("tan", "frac", "deg2rad", "rad2deg", "sgn", "fmod", "copysign", "xlogy", "addcmul",
+                  "addcdiv", "heaviside", "addmm", "addmv", "baddbmm")
+TENSOR_METHODS += _EXTRA_INPLACE + (
+    "logaddexp", "logaddexp2", "signbit", "float_power", "positive", "type_as", "nansum", "nanmean",
+    "aminmax", "ravel", "unflatten", "diff", "kron", "select", "tensor_split", "hsplit", "vsplit",
+    "split_with_sizes", "cross",
+)
+INPLACE_MATH += _EXTRA_INPLACE  # x.tan_(), x.addcmul_(t1, t2, value=...), ...
+
 # What ``from minigrad.ops import *`` exports: the op functions, not the submodules or helpers.
 __all__ = sorted(_n for _n, _v in list(globals().items())
                  if not _n.startswith("_") and callable(_v)

@@ -313,7 +313,9 @@ divide = true_divide = div
 
 def _rounded_quotient(a: np.ndarray, b: np.ndarray, mode: str) -> np.ndarray:
     """a / b rounded toward zero ('trunc') or down ('floor'); integers refuse a zero divisor."""
-    if a.dtype.kind != "f" and (b == 0).any():
+    if a.dtype.kind == "b":  # (the promoted dtype: both operands bool)
+        raise NotImplementedError(f"\"div_{mode}_cpu\" not implemented for 'Bool'")
+    if a.dtype.kind != "f" and a.size and (b == 0).any():  # (an empty dividend: nothing divided)
         raise RuntimeError("ZeroDivisionError")
     if mode == "floor":
         return np.floor_divide(a, b)
@@ -370,8 +372,10 @@ def remainder(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
     if out is not None:  # computed as usual, then stored in out
         return write_out(out, remainder(input, other), "remainder")
     a, b = operands(input, other)
-    if a._array.dtype.kind != "f" and (b._array == 0).any():
-        raise RuntimeError("ZeroDivisionError")
+    if a._array.dtype.kind == "b":
+        raise NotImplementedError("\"remainder_cpu\" not implemented for 'Bool'")
+    if a._array.dtype.kind != "f" and a._array.size and (b._array == 0).any():  # (nothing to divide
+        raise RuntimeError("ZeroDivisionError")  # in an empty tensor: no error)
     out = Remainder.run(a, b)
     return out if isinstance(other, Tensor) else named(out, "RemainderBackward0")
 

@@ -235,12 +235,21 @@ def index(input: Tensor, key: Any) -> Tensor:
                          "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
     if advanced:
         _check_masks(k, input._array.shape)
-    k = _check_bounds(k, input._array.shape)
+    try:
+        return _index(input, k, advanced, isinstance(key, slice))
+    except IndexError:  # numpy refused the key: say why in torch's words, or (an empty result) go on
+        valid = _check_bounds(k, input._array.shape)
+        if valid is k:
+            raise
+        return _index(input, valid, advanced, isinstance(key, slice))
+
+
+def _index(input: Tensor, k: tuple, advanced: bool, lone_slice: bool) -> Tensor:
     split = _torch_order(k) if advanced else None
     if split is not None:
         return index(index(input, split[0]), split[1])
     out = Index.apply(input, k, advanced)
-    if isinstance(key, slice):  # torch slices for a lone slice, even a whole one (x[:])
+    if lone_slice:  # torch slices for a lone slice, even a whole one (x[:])
         named(out, "SliceBackward0")
     return out if advanced else _as_view(out, input, lambda t: index(t, k))
 
@@ -277,11 +286,11 @@ def _check_masks(key: tuple, shape: tuple) -> None:
 
 
 def _check_bounds(key: tuple, shape: tuple) -> tuple:
-    """torch's IndexErrors for a key that reaches outside the tensor, in torch's words (numpy's
-    would count dims differently): an int names its position in the key (a None counts), an index
-    tensor its place among the index tensors; index tensors must broadcast together.  As torch
-    reads no index when the result is empty, out-of-range index values are then no error: the key
-    is returned with them replaced by 0, for numpy."""
+    """Why numpy refused ``key``, as torch says it (numpy counts dims differently): an int names its
+    position in the key (a None counts), an index tensor its place among the index tensors; index
+    tensors must broadcast together.  As torch reads no index when the result is empty,
+    out-of-range index values are then no error: the key is returned with them replaced by 0.
+    Returns ``key`` itself when it finds nothing to say."""
     specified = sum(p.ndim if isinstance(p, np.ndarray) and p.dtype.kind == "b" else 1 for p in key
                     if not (p is None or p is Ellipsis or isinstance(p, (bool, np.bool_))))
     dim = pos = adv = 0
@@ -400,10 +409,13 @@ def index_put(input: Tensor, key: Any, value: Any) -> Tensor:
     k, advanced = _key(key)
     if advanced:
         _check_masks(k, input._array.shape)
-    k = _check_bounds(k, input._array.shape)
     scalar = not isinstance(value, Tensor)
     value = strip_leading_ones(setitem_value(input, value))
-    target = _indexed_shape(input._array.shape, k)
+    try:
+        target = _indexed_shape(input._array.shape, k)
+    except IndexError:  # numpy refused the key: say why in torch's words, or (nothing to write) go on
+        k = _check_bounds(k, input._array.shape)
+        target = _indexed_shape(input._array.shape, k)
     if not advanced:
         value = value.expand(target).to(input.dtype)  # torch's errors, from expand
     else:
@@ -476,7 +488,12 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
                                f"tensor with {value.ndim} dimension(s).")
         value = value.to(input.dtype)
     else:
-        value = to_tensor(np.asarray(value, dtype=input._array.dtype))
+        try:
+            value = to_tensor(np.asarray(value, dtype=input._array.dtype))
+        except (OverflowError, ValueError):  # inf, nan or a huge number into an integer tensor
+            from ._util import C_TYPE
+            name = "int64_t" if input._array.dtype == np.int64 else C_TYPE[input._array.dtype.name]
+            raise RuntimeError(f"value cannot be converted to type {name} without overflow") from None
     from .arithmetic import where
     return named(where(mask, value, input), node_name)
 

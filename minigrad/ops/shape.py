@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import operator
+import weakref
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -59,21 +60,59 @@ def _owner(a: np.ndarray) -> np.ndarray:
     return a if a.base is None else a.base
 
 
-def _as_view(out: Tensor, base: Tensor, view_fn: Callable[[Tensor], Tensor] | None) -> Tensor:
+def _as_view(out: Tensor, base: Tensor, view_fn: Callable[[Tensor], Tensor] | None,
+             writable: bool = True) -> Tensor:
     """Mark ``out`` as a view of ``base`` if numpy made one (not a copy).  A view shares its base's
     version counter, and keeps ``(root, fn)``: the tensor owning the storage and how to
     recompute the view from it, which an in-place op on the view needs to update the root's
-    history (see ``Tensor._inplace_on_view``)."""
+    history (see ``Tensor._inplace_on_view``); ``fn`` is None where writing through the view is
+    refused (``writable=False``: an expanded view, whose elements share memory)."""
     if _owner(out._array) is _owner(base._array):
         out._vc = base._vc
         if base._base is None:
-            out._base = (base, view_fn)
+            root, fn = base, view_fn
         elif view_fn is not None and base._base[1] is not None:
             root, root_fn = base._base
-            out._base = (root, lambda t: view_fn(root_fn(t)))
+            fn = lambda t: view_fn(root_fn(t))  # noqa: E731
         else:
-            out._base = (base._base[0], None)
+            root, fn = base._base[0], None
+        out._base = (root, fn if writable else None)
+        _remember_view(out, fn)
     return out
+
+
+# id(root) -> [weak reference to root, (weak reference to a view, how to recompute it), ...], so
+# that an in-place op on the root (or through one view) can re-derive the other views' history:
+# torch regenerates a view's grad_fn once its base changed.
+_VIEWS: dict[int, list] = {}
+
+
+def _remember_view(view: Tensor, fn: Callable[[Tensor], Tensor] | None) -> None:
+    if fn is None:  # (a view of a multi-output op, split: torch refuses to use it after a write)
+        return
+    root = view._base[0]
+    key = id(root)
+    refs = _VIEWS.get(key)
+    if refs is None:  # dropped with the root
+        refs = _VIEWS[key] = [weakref.ref(root, lambda _: _VIEWS.pop(key, None))]
+    elif len(refs) > 64:  # a long-lived root viewed every step: forget the dead views
+        refs[1:] = [r for r in refs[1:] if r[0]() is not None]
+    refs.append((weakref.ref(view), fn))
+
+
+def refresh_views(root: Tensor, written: Tensor | None = None) -> None:
+    """After an in-place op changed ``root``'s history: every live view of it (but ``written``,
+    the view written through, already done) takes the history of its part of the new root."""
+    refs = _VIEWS.get(id(root))
+    if refs is None or refs[0]() is not root:
+        return
+    for ref, fn in refs[1:]:
+        view = ref()
+        if view is None or view is written or view._base is None or view._base[0] is not root:
+            continue
+        fresh = fn(root)
+        view.grad_fn, view._output_nr, view._requires_grad = (
+            fresh.grad_fn, fresh._output_nr, fresh._requires_grad)
 
 
 class ViewScatter(Function):
@@ -372,7 +411,7 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
     target = tuple(target)
     if target == shape and not _recorded(input):
         return input
-    return _as_view(Expand.apply(input, target), input, None)
+    return _as_view(Expand.apply(input, target), input, lambda t: expand(t, target), writable=False)
 
 
 def expand_as(input: Tensor, other: Tensor) -> Tensor:
@@ -400,9 +439,11 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     # torch skips legacy empty 1-D tensors of shape (0,) in its checks (Cat skips them in the join)
     checked = [t for t in tensors if t._array.shape != (0,)] or tensors[:1]
     ref = checked[0]
-    if ref._array.ndim == 0:
-        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
-    d = wrap_dim(dim, ref._array.ndim)
+    for i, t in enumerate(tensors):
+        if t._array.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    # only legacy empty tensors: any dim will do (torch checks none)
+    d = wrap_dim(dim, ref._array.ndim) if ref._array.shape != (0,) else 0
     for i, t in enumerate(checked):
         if t._array.ndim != ref._array.ndim:
             raise RuntimeError(f"Tensors must have same number of dimensions: got {ref._array.ndim} "
@@ -424,11 +465,11 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
     shape = tensors[0]._array.shape
+    d = wrap_dim(dim, len(shape) + 1)  # (torch checks the dim before the sizes)
     for i, t in enumerate(tensors):
         if t._array.shape != shape:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(shape)} at "
                                f"entry 0 and {list(t._array.shape)} at entry {i}")
-    d = wrap_dim(dim, len(shape) + 1)
     return named(cat([unsqueeze(t, d) for t in tensors], d), "StackBackward0")
 
 

@@ -567,10 +567,17 @@ def histogram(input: Tensor, bins: int | Tensor = 100, *, range: tuple[float, fl
     if a.dtype.kind != "f":
         raise NotImplementedError(f"\"histogramdd\" not implemented for '{_type_word(a)}'")
     if isinstance(bins, Tensor):
-        edges = bins._array.astype(a.dtype)
-        if edges.ndim != 1 or edges.size < 2:
-            raise RuntimeError("torch.histogramdd(): bins tensor should have one dimension and at least 2 "
-                               f"elements, but got {edges.ndim} dimensions and {edges.size} elements")
+        edges = bins._array
+        if edges.ndim != 1:
+            raise RuntimeError("torch.histogramdd: bins tensor should have one dimension, but got "
+                               f"{edges.ndim} dimensions in the bins tensor for dimension 0")
+        if edges.size < 2:
+            raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {edges.size - 1} for "
+                               "dimension 0")
+        if edges.dtype != a.dtype:
+            raise RuntimeError("torch.histogramdd: input tensor and bins tensors should have the same dtype, "
+                               f"but got input with dtype {_type_word(a).lower()} and bins for dimension 0 "
+                               f"with dtype {_type_word(edges).lower()}")
     else:
         if bins <= 0:
             raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
@@ -583,6 +590,8 @@ def histogram(input: Tensor, bins: int | Tensor = 100, *, range: tuple[float, fl
         if lo > hi:
             raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {lo:g} max "
                                f"{hi:g} for dimension 0")
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            raise RuntimeError(f"torch.histogramdd: dimension 0's range [{lo:g}, {hi:g}] is not finite")
         if lo == hi:
             lo, hi = lo - 0.5, hi + 0.5
         edges = _creation.linspace(lo, hi, bins + 1, dtype=input.dtype)._array  # torch's float32 spacing

@@ -5,6 +5,8 @@
 * ``strategies``: hypothesis strategies for tensors, broadcastable / matmul shapes, reduction dims,
   class and probability targets.
 * ``REGISTRY`` / ``OpInfo`` / ``Sample`` / ``register``: one entry per public differentiable op.
+* ``programs``: differential fuzzing of whole programs against torch (``programs.programs()`` is
+  the hypothesis strategy; ``compare_programs(program)`` runs one in both engines).
 
 ``import minigrad`` never imports this package's test dependencies: hypothesis is loaded when you
 first touch ``strategies`` or the registry, torch when ``check_parity`` runs.
@@ -27,6 +29,9 @@ __all__ = [
     "OpInfo",
     "Sample",
     "register",
+    "programs",
+    "Program",
+    "compare_programs",
 ]
 
 _LAZY = {
@@ -35,6 +40,9 @@ _LAZY = {
     "OpInfo": ".registry",
     "Sample": ".registry",
     "register": ".registry",
+    "programs": ".programs",
+    "Program": ".programs",
+    "compare_programs": ".programs",
 }
 
 
@@ -43,4 +51,4 @@ def __getattr__(name: str) -> Any:
     if name not in _LAZY:
         raise AttributeError(f"module 'minigrad.testing' has no attribute {name!r}")
     module = importlib.import_module(_LAZY[name], __name__)
-    return module if name == "strategies" else getattr(module, name)
+    return module if name in ("strategies", "programs") else getattr(module, name)

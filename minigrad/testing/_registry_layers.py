@@ -519,6 +519,35 @@ def _gaussian_smooth(s: Sample) -> bool:
     return bool(np.all(np.abs(s.arrays[2] - s.params["eps"]) > 1e-2))
 
 
+@st.composite
+def _multi_margin(draw: Any, dtype: Any, edge: bool) -> Sample:
+    """Scores (N, C), (C,) or 0-d and class indices; p, margin, maybe a class weight."""
+    c = draw(st.integers(1, 4))
+    layout = draw(st.sampled_from(["NC", "C", "C with a (1,) target", "0-d"]))
+    n = draw(st.integers(1 if not edge else 0, 3))
+    shape, t_shape = {"NC": ((n, c), (n,)), "C": ((c,), ()), "C with a (1,) target": ((c,), (1,)),
+                      "0-d": ((), ())}[layout]
+    c = 1 if layout == "0-d" else c
+    params: dict = {"target": draw(S.class_targets(t_shape, c)), "p": draw(st.sampled_from([1, 2])),
+                    "margin": draw(st.sampled_from([1.0, 0.3])), "reduction": draw(_LOSS_REDUCTIONS)}
+    if draw(st.booleans()):
+        params["weight"] = draw(S.tensors(dtype, (c,), "positive", False))
+    if n == 0 and layout == "NC":  # torch's 'mean' or 'sum' of no sample is an uninitialised number
+        params["reduction"] = "none"
+    return Sample((draw(S.tensors(dtype, shape, "moderate", edge)),), params)
+
+
+def _multi_margin_smooth(s: Sample) -> bool:
+    """Away from z = margin - x[y] + x[j] == 0, where max(0, z) bends."""
+    x = np.atleast_2d(s.arrays[0].astype(np.float64))
+    t = np.asarray(s.params["target"]).reshape(-1)
+    if x.size == 0:
+        return True
+    z = s.params["margin"] - x[np.arange(len(t)), t][:, None] + x
+    z[np.arange(len(t)), t] = 1.0
+    return bool(np.all(np.abs(z) > 1e-2))
+
+
 _GAUSSIAN_NOTE = ("float32 terms (x - t)^2 / var with var down to eps = 1e-6: values up to ~1e7 whose "
                   "sum loses the same ulps in another order")
 _LOSS_SUM_NOTE = "float32 sums of up to ~50 terms, as for F.mse_loss"
@@ -553,6 +582,10 @@ _LOSSES = [
     OpInfo("F.poisson_nll_loss", _poisson, fn=_functional("poisson_nll_loss"),
            domain="target > 0; input > 0 unless log_input", tol=_SUM_TOL, tol_note=_LOSS_SUM_NOTE,
            smooth=_poisson_smooth),
+    OpInfo("F.multi_margin_loss", _multi_margin, fn=_with_target_kw("multi_margin_loss"), tol=_SUM_TOL,
+           tol_note=_LOSS_SUM_NOTE, smooth=_multi_margin_smooth, second_order=False,
+           second_order_note="torch has no derivative for multi_margin_loss_backward (minigrad's backward, "
+           "in Tensor ops, has one: test_nn_losses checks it with gradgradcheck)"),
     OpInfo("F.gaussian_nll_loss", _gaussian_nll, fn=_functional("gaussian_nll_loss"), domain="var > 0",
            tol=_SUM_TOL, tol_note=_GAUSSIAN_NOTE, smooth=_gaussian_smooth),
 ]

@@ -952,3 +952,4 @@ for _info in _NN_ENTRIES:
 # ----- entries for further op families, one module each (they import this one's builders) ------
 from . import _registry_math, _registry_reduction, _registry_shape  # noqa: E402,F401
 from . import _registry_conv, _registry_layers  # noqa: E402,F401
+from . import _registry_extra  # noqa: E402,F401

@@ -62,7 +62,8 @@ t = torch.from_numpy(n)
 np.add(n, 1, out=n)
 print(f"t: {t}", f"n: {n}")
 print(torch.stack([torch.arange(3), torch.arange(3) * 2]), torch.arange(6).reshape(2, 3).T)
-print(torch.tensor([1.5, 2.5]).int(), torch.tensor([1, 2]) / 2, torch.tensor([1, 2]) // 2, torch.tensor([True, False]).sum())
+print(torch.tensor([1.5, 2.5]).int(), torch.tensor([1, 2]) / 2, torch.tensor([1, 2]) // 2,
+      torch.tensor([True, False]).sum())
 
 # automatic differentiation
 x = torch.ones(5)

@@ -130,7 +130,7 @@ def evaluate(line_tensor):
     return output
 
 
-for i in range(90):
+for _ in range(90):
     category, line, category_tensor, line_tensor = randomTrainingExample()
     output = evaluate(line_tensor)
     guess, guess_i = categoryFromOutput(output)

@@ -129,12 +129,12 @@ def evaluate_loss(net, data_arrays, loss):
 for lambd in (0, 3):
     w = torch.normal(0, 1, size=(num_inputs, 1), requires_grad=True)
     b = torch.zeros(1, requires_grad=True)
-    for epoch in range(20):
+    for _epoch in range(10):
         for X, y in train_iter:
             l = squared_loss(linreg(X, w, b), y) + lambd * l2_penalty(w)  # noqa: E741
             l.sum().backward()
             sgd([w, b], 0.003, batch_size)
-    test_loss = evaluate_loss(lambda X: linreg(X, w, b), test_data, squared_loss)
+    test_loss = evaluate_loss(lambda X, w=w, b=b: linreg(X, w, b), test_data, squared_loss)
     print(f"lambda {lambd}: L2 norm of w {torch.norm(w).item():.5f}, test loss {test_loss:.5f}")
 
 for wd in (0, 3):
@@ -144,7 +144,7 @@ for wd in (0, 3):
     loss = nn.MSELoss(reduction="none")
     trainer = torch.optim.SGD([{"params": net[0].weight, "weight_decay": wd},
                                {"params": net[0].bias}], lr=0.003)
-    for epoch in range(20):
+    for _epoch in range(10):
         for X, y in train_iter:
             trainer.zero_grad()
             l = loss(net(X), y)  # noqa: E741

@@ -213,8 +213,8 @@ print(sum(p.numel() for p in model.parameters()) / 1e3, "K parameters")
 print(model.blocks[0].sa.heads[0])
 print([name for name, _ in model.named_buffers()][:2], len(model.state_dict()))
 optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
-for iter in range(40):
-    if iter % 20 == 0 or iter == 39:
+for iter in range(30):
+    if iter % 15 == 0 or iter == 29:
         losses = estimate_loss()
         print(f"step {iter}: train loss {losses['train']:.4f}, val loss {losses['val']:.4f}")
     xb, yb = get_batch("train")

@@ -187,7 +187,7 @@ for p in parameters:
     p.requires_grad = True
 
 ud = []
-for i in range(20):
+for _ in range(20):
     ix = torch.randint(0, Xtr.shape[0], (batch_size,), generator=g)
     Xb, Yb = Xtr[ix], Ytr[ix]
     x = C[Xb].view(batch_size, -1)
@@ -212,7 +212,7 @@ for i, layer in enumerate(layers[:-1]):
         print("layer %d (%10s): mean %+.2f, std %.2f, saturated: %.2f%%"
               % (i, layer.__class__.__name__, t.mean(), t.std(), (t.abs() > 0.97).float().mean() * 100))
         print("  grad mean %+f, std %e" % (layer.out.grad.mean(), layer.out.grad.std()))
-for i, p in enumerate(parameters):
+for p in parameters:
     if p.ndim == 2:
         print("weight %10s | mean %+f | std %e | grad:data ratio %e"
               % (tuple(p.shape), p.grad.mean(), p.grad.std(), p.grad.std() / p.std()))

@@ -117,16 +117,32 @@ for k in range(Xb.shape[0]):
         ix = Xb[k, j]
         dC[ix] += demb[k, j]
 
-for name, dt, t in [("logprobs", dlogprobs, logprobs), ("probs", dprobs, probs),
-                    ("counts_sum_inv", dcounts_sum_inv, counts_sum_inv), ("counts_sum", dcounts_sum, counts_sum),
-                    ("counts", dcounts, counts), ("norm_logits", dnorm_logits, norm_logits),
-                    ("logit_maxes", dlogit_maxes, logit_maxes), ("logits", dlogits, logits), ("h", dh, h),
-                    ("W2", dW2, W2), ("b2", db2, b2), ("hpreact", dhpreact, hpreact),
-                    ("bngain", dbngain, bngain), ("bnbias", dbnbias, bnbias), ("bnraw", dbnraw, bnraw),
-                    ("bnvar_inv", dbnvar_inv, bnvar_inv), ("bnvar", dbnvar, bnvar), ("bndiff2", dbndiff2, bndiff2),
-                    ("bndiff", dbndiff, bndiff), ("bnmeani", dbnmeani, bnmeani), ("hprebn", dhprebn, hprebn),
-                    ("embcat", dembcat, embcat), ("W1", dW1, W1), ("b1", db1, b1), ("emb", demb, emb), ("C", dC, C)]:
-    cmp(name, dt, t)
+cmp("logprobs", dlogprobs, logprobs)
+cmp("probs", dprobs, probs)
+cmp("counts_sum_inv", dcounts_sum_inv, counts_sum_inv)
+cmp("counts_sum", dcounts_sum, counts_sum)
+cmp("counts", dcounts, counts)
+cmp("norm_logits", dnorm_logits, norm_logits)
+cmp("logit_maxes", dlogit_maxes, logit_maxes)
+cmp("logits", dlogits, logits)
+cmp("h", dh, h)
+cmp("W2", dW2, W2)
+cmp("b2", db2, b2)
+cmp("hpreact", dhpreact, hpreact)
+cmp("bngain", dbngain, bngain)
+cmp("bnbias", dbnbias, bnbias)
+cmp("bnraw", dbnraw, bnraw)
+cmp("bnvar_inv", dbnvar_inv, bnvar_inv)
+cmp("bnvar", dbnvar, bnvar)
+cmp("bndiff2", dbndiff2, bndiff2)
+cmp("bndiff", dbndiff, bndiff)
+cmp("bnmeani", dbnmeani, bnmeani)
+cmp("hprebn", dhprebn, hprebn)
+cmp("embcat", dembcat, embcat)
+cmp("W1", dW1, W1)
+cmp("b1", db1, b1)
+cmp("emb", demb, emb)
+cmp("C", dC, C)
 print(dlogit_maxes.abs().max().item() < 1e-6, dlogit_maxes.shape)
 
 # the cross-entropy backward in one line
@@ -144,6 +160,7 @@ print(dlogits[0] * n)
 hpreact_fast = bngain * (hprebn - hprebn.mean(0, keepdim=True)) / torch.sqrt(
     hprebn.var(0, keepdim=True, unbiased=True) + 1e-5) + bnbias
 print("max diff:", (hpreact_fast - hpreact).abs().max() < 1e-6)
-dhprebn = bngain * bnvar_inv / n * (n * dhpreact - dhpreact.sum(0) - n / (n - 1) * bnraw * (dhpreact * bnraw).sum(0))
+dhprebn = bngain * bnvar_inv / n * (n * dhpreact - dhpreact.sum(0)
+                                    - n / (n - 1) * bnraw * (dhpreact * bnraw).sum(0))
 cmp("hprebn", dhprebn, hprebn)
 print(dhprebn.shape)

@@ -161,7 +161,8 @@ print(Xb.shape, Xb)
 for layer in model.layers:
     print(layer.__class__.__name__, ":", tuple(layer.out.shape))
 e = torch.randn(4, 4, 6)
-print(torch.cat([e[:, ::2, :], e[:, 1::2, :]], dim=2).shape, (e.view(4, 2, 12) == torch.cat([e[:, ::2, :], e[:, 1::2, :]], dim=2)).all())
+explicit = torch.cat([e[:, ::2, :], e[:, 1::2, :]], dim=2)
+print(explicit.shape, (e.view(4, 2, 12) == explicit).all())
 
 lossi = []
 for i in range(120):

@@ -61,7 +61,8 @@ class NeuralNetwork(nn.Module):
 model = NeuralNetwork().to(device)
 print(model)
 for name, param in model.named_parameters():
-    print(f"Layer: {name} | Size: {param.size()} | Values : {param[:2, :3] if param.ndim == 2 else param[:2]} \n")
+    values = param[:2, :3] if param.ndim == 2 else param[:2]
+    print(f"Layer: {name} | Size: {param.size()} | Values : {values} \n")
 
 X = torch.rand(1, 8, 8, device=device)
 logits = model(X)
