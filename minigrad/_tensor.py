@@ -697,6 +697,10 @@ class Tensor:
         """This tensor tiled ``repeats[i]`` times along dim i (a method only, as in torch)."""
         return _ops.shape.repeat(self, *repeats)
 
+    def where(self, condition: "Tensor", y: Any) -> "Tensor":
+        """``torch.where(condition, self, y)`` (a method only in this argument order, as in torch)."""
+        return _ops.where(condition, self, y)
+
     def sum_to_size(self, *size: Any) -> "Tensor":
         """Summed over the dims that broadcasting ``size`` to this shape would stretch or add: the
         reverse of ``expand`` (a method only, as in torch)."""
@@ -708,6 +712,8 @@ class Tensor:
         if not ok:
             raise RuntimeError(f"size {{{list(shape)}}} is not expandable to size "
                                f"{{{list(self._array.shape)}}}.")
+        if shape == ():  # torch: a plain full sum (a new tensor even for a 0-d one)
+            return _ops.sum(self)
         return _ops.shape.sum_to(self, shape)
 
     def copy_(self, src: Any) -> "Tensor":
@@ -844,10 +850,9 @@ class Tensor:
         return _ops.div(self, other)
 
     def __rtruediv__(self, other: Any) -> "Tensor":
-        out = _ops.div(other, self)
-        if out.grad_fn is not None and type(other) in (int, float, bool):
-            out.grad_fn.node_name = "MulBackward0"  # torch computes number / tensor as reciprocal * number
-        return out
+        if type(other) in (int, float, bool):  # as torch's Tensor.__rtruediv__: reciprocal * number
+            return _ops.reciprocal(self) * other
+        return _ops.div(other, self)
 
     def __floordiv__(self, other: Any) -> "Tensor":
         return _ops.floor_divide(self, other)

@@ -5,8 +5,9 @@ from .ops.norms import linalg_matrix_norm as matrix_norm
 from .ops.norms import linalg_norm as norm
 from .ops.norms import linalg_vector_norm as vector_norm
 from .ops.extra import linalg_cross as cross
+from .ops.extra import linalg_vecdot as vecdot
 
-__all__: list[str] = ["matrix_norm", "norm", "vector_norm", "cross"]
+__all__: list[str] = ["matrix_norm", "norm", "vector_norm", "cross", "vecdot"]
 
 from ._missing import missing_attribute_hook as _missing_attribute_hook  # noqa: E402
 __getattr__ = _missing_attribute_hook(__name__)  # names torch has and minigrad lacks

@@ -241,6 +241,40 @@ CALLS = {
     "triu_indices": lambda lib: lib.triu_indices(3, 3, -1, dtype=lib.int32),
     "tril_indices empty": lambda lib: lib.tril_indices(0, 3),
     "detach": lambda lib: lib.detach(lib.tensor(X, requires_grad=True) * 2).requires_grad,
+    "take": lambda lib: lib.take(lib.tensor(X), lib.tensor([[0, 5], [-1, 2]])),
+    "take method": lambda lib: lib.tensor(X).take(lib.tensor(3)),
+    "block_diag": lambda lib: lib.block_diag(lib.ones(1, 2), lib.tensor([3.0, 4.0]), lib.tensor(5.0),
+                                             lib.ones(0, 1)),
+    "block_diag promotes": lambda lib: lib.block_diag(lib.ones(1, dtype=lib.int64), lib.ones(1)),
+    "block_diag none": lambda lib: lib.block_diag(),
+    "searchsorted": lambda lib: lib.searchsorted(lib.tensor([1, 3, 5]), lib.tensor([[3, 6], [0, 1]])),
+    "searchsorted rows right": lambda lib: lib.searchsorted(lib.tensor([[1, 3, 5], [2, 4, 6]]),
+                                                            lib.tensor([[3], [4]]), right=True),
+    "searchsorted side": lambda lib: lib.searchsorted(lib.tensor([1, 3, 5]), lib.tensor([3, 6]),
+                                                      side="right"),
+    "searchsorted number": lambda lib: lib.searchsorted(lib.tensor([1.0, 3.0]), 2),
+    "searchsorted int32": lambda lib: lib.searchsorted(lib.tensor([1, 3]), lib.tensor([2]), out_int32=True),
+    "searchsorted sorter": lambda lib: lib.searchsorted(lib.tensor([5, 1, 3]), lib.tensor([2, 4]),
+                                                        sorter=lib.tensor([1, 2, 0])),
+    "bucketize": lambda lib: lib.bucketize(lib.tensor([[1, 3], [5, 0]]), lib.tensor([1, 3])),
+    "bucketize right": lambda lib: lib.bucketize(lib.tensor([1.0, 3.0, 5.0]), lib.tensor([1.0, 3.0]),
+                                                 right=True),
+    "bucketize number": lambda lib: lib.bucketize(3, lib.tensor([1, 3])),
+    "index_add": lambda lib: lib.index_add(lib.zeros(3, 2), 0, lib.tensor([2, 0, 2]), lib.ones(3, 2),
+                                           alpha=2),
+    "index_add_ ints": lambda lib: lib.zeros(2, 3, dtype=lib.int64).index_add_(
+        1, lib.tensor([1]), lib.ones(2, 1, dtype=lib.int64)),
+    "index_copy_": lambda lib: lib.zeros(3, 2).index_copy_(0, lib.tensor([2, 0]), lib.tensor(X)[:, :2]),
+    "index_fill": lambda lib: lib.tensor(X).index_fill(1, lib.tensor([-1, 0]), -3.0),
+    "index_fill_ tensor value": lambda lib: lib.tensor(X).index_fill_(0, lib.tensor([1]), lib.tensor(9.0)),
+    "scatter": lambda lib: lib.zeros(3, 3).scatter(0, lib.tensor([[2, 0, 1]]), lib.tensor(Y)),
+    "scatter value": lambda lib: lib.scatter(lib.zeros(2, 3), 1, lib.tensor([[2], [0]]), value=1.5),
+    "scatter_": lambda lib: lib.zeros(2, 3).scatter_(1, lib.tensor([[2, 1], [0, 0]]), 4.0),
+    "linalg.vecdot": lambda lib: lib.linalg.vecdot(lib.tensor(X), lib.tensor([1.0, 0.0, -1.0])),
+    "linalg.vecdot dim 0": lambda lib: lib.linalg.vecdot(lib.tensor(X), lib.tensor(Y), dim=0),
+    "linalg.vecdot 0-d": lambda lib: lib.linalg.vecdot(lib.tensor(1.5), lib.tensor(2.0)),
+    "Tensor.where": lambda lib: lib.tensor(X).where(lib.tensor(X) > 0, -1.0),
+    "Tensor.where tensor": lambda lib: lib.tensor(X).where(lib.tensor([True, False, True]), lib.tensor(Y)),
 }
 
 
@@ -289,6 +323,16 @@ NODES = {
     "addmm": lambda lib, x, y: lib.addmm(y[:1], x.view(3, 1), y.view(1, 3)),
     "addmv": lambda lib, x, y: lib.addmv(y, x.view(3, 1).expand(3, 3), y),
     "baddbmm": lambda lib, x, y: lib.baddbmm(y, x.view(1, 3, 1), y.view(1, 1, 3)),
+    "take": lambda lib, x, y: lib.take(x, lib.tensor([2, 0])),
+    "block_diag": lambda lib, x, y: lib.block_diag(x, y),
+    "index_add": lambda lib, x, y: x.index_add(0, lib.tensor([1]), y[:1]),
+    "index_copy": lambda lib, x, y: x.index_copy(0, lib.tensor([1]), y[:1]),
+    "index_fill": lambda lib, x, y: x.index_fill(0, lib.tensor([1]), 0.0),
+    "scatter": lambda lib, x, y: x.scatter(0, lib.tensor([1]), y),
+    "scatter value": lambda lib, x, y: x.scatter(0, lib.tensor([1]), 2.0),
+    "linalg.vecdot": lambda lib, x, y: lib.linalg.vecdot(x, y),
+    "linalg.vecdot 2-d": lambda lib, x, y: lib.linalg.vecdot(x.view(1, 3), y),
+    "Tensor.where": lambda lib, x, y: x.where(x > 1, y),
 }
 
 
@@ -350,6 +394,25 @@ ERRORS = {
     "range step 0": lambda lib: lib.range(0, 1, 0),
     "range sign": lambda lib: lib.range(0, 1, -1),
     "tril_indices row": lambda lib: lib.tril_indices(-1, 3),
+    "take out of range": lambda lib: lib.take(lib.ones(2, 3), lib.tensor([6])),
+    "take float index": lambda lib: lib.take(lib.ones(2, 3), lib.tensor([1.0])),
+    "block_diag 3-d": lambda lib: lib.block_diag(lib.ones(2), lib.ones(1, 2, 3)),
+    "searchsorted shapes": lambda lib: lib.searchsorted(lib.tensor([[1, 3, 5]]), lib.tensor([[3], [4]])),
+    "bucketize 2-d": lambda lib: lib.bucketize(lib.tensor([1]), lib.tensor([[1, 3]])),
+    "index_add negative": lambda lib: lib.ones(3, 2).index_add(0, lib.tensor([-1]), lib.ones(1, 2)),
+    "index_add count": lambda lib: lib.ones(3, 2).index_add(0, lib.tensor([0, 1]), lib.ones(1, 2)),
+    "index_add float index": lambda lib: lib.ones(3, 2).index_add(0, lib.tensor([0.0]), lib.ones(1, 2)),
+    "index_copy out of range": lambda lib: lib.ones(3, 2).index_copy(0, lib.tensor([3]), lib.ones(1, 2)),
+    "index_copy count": lambda lib: lib.ones(3, 2).index_copy(0, lib.tensor([0, 1]), lib.ones(1, 2)),
+    "index_fill out of range": lambda lib: lib.ones(3, 2).index_fill(0, lib.tensor([3]), 2.0),
+    "index_fill 1-d value": lambda lib: lib.ones(3, 2).index_fill(0, lib.tensor([0]), lib.ones(2)),
+    "scatter out of range": lambda lib: lib.ones(3, 2).scatter(0, lib.tensor([[3, 0]]), 1.0),
+    "scatter negative": lambda lib: lib.ones(3, 2).scatter(0, lib.tensor([[-1, 0]]), 1.0),
+    "scatter float index": lambda lib: lib.ones(3, 2).scatter(0, lib.tensor([[1.0]]), 1.0),
+    "linalg.vecdot ints": lambda lib: lib.linalg.vecdot(lib.ones(2, dtype=lib.int64),
+                                                        lib.ones(2, dtype=lib.int64)),
+    "linalg.vecdot dtypes": lambda lib: lib.linalg.vecdot(lib.ones(2), lib.ones(2, dtype=lib.float64)),
+    "linalg.vecdot sizes": lambda lib: lib.linalg.vecdot(lib.ones(2), lib.ones(3)),
 }
 
 
@@ -391,7 +454,7 @@ def test_conversion_methods(method):
     _same(*_both(lambda lib: getattr(lib.tensor([1.5, -2.0, 3.0]), method)()))
 
 
-@pytest.mark.parametrize("size", [(1, 3), (3,), ((2, 1),), (2, 3), (1,)])
+@pytest.mark.parametrize("size", [(1, 3), (3,), ((2, 1),), (2, 3), (1,), ((),)])
 def test_sum_to_size(size):
     def run(lib):
         x = lib.arange(6.0).reshape(2, 3).requires_grad_()

@@ -53,7 +53,9 @@ PROGRAMS = {
                          "g = T.autograd.grad(v0.sum() + v1.sum(), [x0])"],
     # cumsum/cumprod into bool: torch has no kernel (NotImplementedError)
     "cumulative ops into bool": ["x0 = T.tensor([1.0, 2.0])", "v0 = T.cumsum(x0, 0, dtype=T.bool)",
-                                 "v1 = x0.cumprod(0, dtype=T.bool)", "v2 = T.cumsum(x0 > 1, 0)"],
+                                 "v1 = x0.cumprod(0, dtype=T.bool)", "v2 = T.cumsum(x0 > 1, 0)",
+                                 "v3 = T.cumsum(T.tensor(2.0), 0, dtype=T.bool)",
+                                 "v4 = T.zeros(0, 2).cumprod(1, dtype=T.bool)"],
     # bitwise ops: a shape mismatch is reported before the dtype
     "bitwise shape check first": ["x0 = T.tensor([1.0, 2.0, 3.0])", "v0 = x0 ^ T.zeros(0)",
                                   "v1 = x0.long() | T.zeros(2, dtype=T.int64)"],
@@ -80,6 +82,17 @@ PROGRAMS = {
                              "v2 = x0.masked_fill(x0 > 1, 2.5)"],
     # matmul of bool tensors: torch's NotImplementedError
     "bool matmul": ["x0 = T.ones((2, 2), dtype=T.bool)", "v0 = x0 @ x0"],
+    # a product keeps each operand only for the other's gradient, a quotient its divisor always and
+    # its dividend only for the divisor's: changing the operand nothing needs is fine afterwards,
+    # changing a kept one raises (torch's saved tensors)
+    "mul and div keep what torch keeps": [
+        "x0 = T.tensor([0.5, -1.0, 2.0], requires_grad=True)", "v0 = x0 + 1", "v1 = v0 * 0.5",
+        "v2 = v0 / 2", "v3 = 3.0 * v0", "v4 = T.div(v0, 2.0, rounding_mode='floor')", "v0.relu_()",
+        "loss = v1.sum() + v2.sum() + v3.sum() + v4.sum() + v0.sum()",
+        "g = T.autograd.grad(loss, [x0], create_graph=True)"],
+    "a kept divisor changed in place": [
+        "x0 = T.tensor([0.5, -1.0], requires_grad=True)", "v0 = x0 + 1", "v1 = 2.0 / v0", "v0.mul_(3)",
+        "loss = v1.sum()", "g = T.autograd.grad(loss, [x0])"],
 }
 
 

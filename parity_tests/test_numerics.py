@@ -151,13 +151,21 @@ def test_leaf_gradients_of_opposite_infinities_accumulate_to_nan_silently():
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_var_with_too_few_elements(dtype):
-    """n <= correction: var divides by zero (nan or inf), as torch; torch's own warning is
-    not numpy's, and minigrad must not warn at all."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # torch's "degrees of freedom is <= 0"
-        check(lambda lib, x: x.var(correction=2), np.array([1.0, 2.0], dtype=dtype), grad_of=())
-        check(lambda lib, x: x.var(), np.array([3.0], dtype=dtype), grad_of=())
-        check(lambda lib, x: x.var(0), np.zeros((0, 2), dtype=dtype), grad_of=())
+    """n <= correction: var divides by zero (nan or inf), as torch, and gives torch's UserWarning
+    "degrees of freedom is <= 0" (numpy's RuntimeWarnings must not escape)."""
+    cases = [(lambda lib, x: x.var(correction=2), np.array([1.0, 2.0], dtype=dtype)),
+             (lambda lib, x: x.var(), np.array([3.0], dtype=dtype)),
+             (lambda lib, x: x.var(0), np.zeros((0, 2), dtype=dtype)),
+             (lambda lib, x: x.std(), np.array([3.0], dtype=dtype))]
+    for fn, a in cases:
+        results, messages = [], []
+        for lib in (torch, minigrad):
+            with warnings.catch_warnings(record=True) as seen, np.errstate(all="raise"):
+                warnings.simplefilter("always")
+                results.append(_run(lib, fn, (a,), grad_of=()))
+            messages.append([(w.category, str(w.message).split(" (Triggered internally")[0]) for w in seen])
+        assert messages[1] == messages[0] and messages[0], messages
+        assert_close(results[1][0], results[0][0], msg="value")
 
 
 def test_std_of_tiny_float32_deviations():

@@ -67,6 +67,8 @@ NOT_DIFFERENTIABLE = {
     "tril_indices",
     "triu_indices",
     "detach",
+    "searchsorted",
+    "bucketize",
 }
 
 

@@ -101,20 +101,24 @@ from .extra import (addcdiv, addcmul, addmm, addmv, aminmax, baddbmm, copysign, 
                     logaddexp2, logspace, nanmean, nansum, positive, rad2deg, ravel, select, sgn, signbit,
                     split_with_sizes, std_mean, tan, tensor_split, tril_indices, triu_indices, type_as,
                     unflatten, var_mean, vsplit, xlogy)
+from .extra import (block_diag, bucketize, index_add, index_copy, index_fill, scatter,  # noqa: E402
+                    searchsorted, take)
 from .extra import range_ as range  # noqa: E402,A004  (torch.range; Python's range is not used below)
 
 DIFFERENTIABLE += (
     "tan", "logaddexp", "logaddexp2", "xlogy", "frac", "fmod", "sgn", "deg2rad", "rad2deg", "float_power",
     "addcmul", "addcdiv", "copysign", "positive", "type_as", "nansum", "nanmean", "var_mean", "std_mean",
     "aminmax", "ravel", "unflatten", "diff", "kron", "select", "tensor_split", "hsplit", "vsplit",
-    "split_with_sizes", "cross", "addmm", "addmv", "baddbmm",
+    "split_with_sizes", "cross", "addmm", "addmv", "baddbmm", "take", "block_diag", "index_add", "index_copy",
+    "index_fill", "scatter",
 )
 _EXTRA_INPLACE = ("tan", "frac", "deg2rad", "rad2deg", "sgn", "fmod", "copysign", "xlogy", "addcmul",
-                  "addcdiv", "heaviside", "addmm", "addmv", "baddbmm")
+                  "addcdiv", "heaviside", "addmm", "addmv", "baddbmm", "index_add", "index_copy",
+                  "index_fill", "scatter")
 TENSOR_METHODS += _EXTRA_INPLACE + (
     "logaddexp", "logaddexp2", "signbit", "float_power", "positive", "type_as", "nansum", "nanmean",
     "aminmax", "ravel", "unflatten", "diff", "kron", "select", "tensor_split", "hsplit", "vsplit",
-    "split_with_sizes", "cross",
+    "split_with_sizes", "cross", "take",
 )
 INPLACE_MATH += _EXTRA_INPLACE  # x.tan_(), x.addcmul_(t1, t2, value=...), ...
 

@@ -74,13 +74,24 @@ class Sub(_Binary):
 class Mul(_Binary):
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.shapes = a._array.shape, b._array.shape
+        ctx.save_for_backward(*_partners(ctx, a, b))
         return a._array * b._array
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        return MulBackward.apply(grad, a, b, ctx.needs_input_grad)
+        return MulBackward.apply(grad, a, b, ctx.needs_input_grad, ctx.shapes)
+
+
+def _partners(ctx, a, b) -> tuple:
+    """What a product's node keeps, as torch's does: each operand only for the other's gradient
+    (d(ab)/da = b), so an in-place change to an operand whose partner needs no gradient leaves
+    the graph valid.  (Without recording, ``needs_input_grad`` is empty and nothing is kept.)"""
+    needs = ctx.needs_input_grad
+    if not needs or (needs[0] and needs[1]):
+        return a, b
+    return (a if needs[1] else None), (b if needs[0] else None)
 
 
 class MulBackward(Function):
@@ -93,11 +104,12 @@ class MulBackward(Function):
     node_name = "MulBackward0"  # torch's backward of mul is made of mul ops
 
     @staticmethod
-    def forward(ctx, grad, a, b, needs):
-        ctx.save_for_backward(grad, a, b)
-        g, x, y = grad._array, a._array, b._array
-        ga = sum_to_array(g * y, x.shape) if needs[0] else None
-        gb = sum_to_array(g * x, y.shape) if needs[1] else None
+    def forward(ctx, grad, a, b, needs, shapes):
+        ctx.save_for_backward(grad, a, b)  # a is None when only a's gradient is wanted, b likewise
+        ctx.shapes = shapes
+        g = grad._array
+        ga = sum_to_array(g * b._array, shapes[0]) if needs[0] else None
+        gb = sum_to_array(g * a._array, shapes[1]) if needs[1] else None
         if not ctx.needs_input_grad:  # not recorded (no create_graph): plain arrays
             return ga, gb
         # recorded: grad * b is a constant (requires_grad False, as torch's) unless grad or b
@@ -111,24 +123,33 @@ class MulBackward(Function):
     def backward(ctx, gga, ggb):
         grad, a, b = ctx.saved_tensors
         n_grad, na, nb = ctx.needs_input_grad[:3]
+        shape_a, shape_b = ctx.shapes
         d_grad = sum_terms(gga * b if gga is not None else None,
                            ggb * a if ggb is not None else None) if n_grad else None
         return (sum_to(d_grad, grad.shape) if d_grad is not None else None,
-                sum_to(grad * ggb, a.shape) if na and ggb is not None else None,
-                sum_to(grad * gga, b.shape) if nb and gga is not None else None, None)
+                sum_to(grad * ggb, shape_a) if na and ggb is not None else None,
+                sum_to(grad * gga, shape_b) if nb and gga is not None else None, None, None)
+
+
+def _quotient_saves(ctx, a, b) -> tuple:
+    """What a quotient's node keeps, as torch's does: b for both gradients (grad / b and
+    -grad a / b^2), a only for b's."""
+    needs = ctx.needs_input_grad
+    return (a if not needs or needs[1] else None), b
 
 
 class Div(_Binary):
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.shape_a = a._array.shape
+        ctx.save_for_backward(*_quotient_saves(ctx, a, b))
         return a._array / b._array
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
-        return (sum_to(grad / b, a.shape) if na else None,
+        return (sum_to(grad / b, ctx.shape_a) if na else None,
                 sum_to(-grad * ((a / b) / b), b.shape) if nb else None)  # not a/(b*b): b*b underflows
 
 
@@ -334,10 +355,14 @@ class DivRounded(Function):
     @staticmethod
     def forward(ctx, a, b, mode):
         ctx.shapes = a._array.shape, b._array.shape
+        # unused, but torch's node keeps them as for true division, so an in-place change to one
+        # of them before backward raises there too
+        ctx.save_for_backward(*_quotient_saves(ctx, a, b))
         return _rounded_quotient(a._array, b._array, mode)
 
     @staticmethod
     def backward(ctx, grad):
+        _ = ctx.saved_tensors  # (checks their versions, as torch's unpacking does)
         (sa, sb), (na, nb) = ctx.shapes, ctx.needs_input_grad[:2]
         zeros = grad.new_zeros(grad.shape)
         return sum_to(zeros, sa) if na else None, sum_to(zeros, sb) if nb else None, None

@@ -13,16 +13,19 @@ import numpy as np
 from .. import _dtype
 from .._tensor import _SCALAR_TYPE, Tensor
 from ..autograd.function import Function
-from ._util import (broadcast_shapes, float_input, operands, quiet, refuse_bool, return_type, wrap_dim,
+from ._util import (broadcast_shapes, dims, float_input, operands, quiet, refuse_bool, return_type, wrap_dim,
                     write_out)
 from .arithmetic import _Binary, _require_tensors
+from .reduction import StdVar, _spread
 from .shape import sum_to
 
 __all__ = ["tan", "logaddexp", "logaddexp2", "xlogy", "frac", "fmod", "sgn", "signbit", "heaviside",
            "deg2rad", "rad2deg", "float_power", "addcmul", "addcdiv", "copysign", "nansum", "nanmean",
            "var_mean", "std_mean", "aminmax", "ravel", "unflatten", "diff", "kron", "positive", "type_as",
            "select", "tensor_split", "hsplit", "vsplit", "split_with_sizes", "cross", "linalg_cross", "addmm",
-           "addmv", "baddbmm", "logspace", "range_", "tril_indices", "triu_indices", "detach"]
+           "addmv", "baddbmm", "logspace", "range_", "tril_indices", "triu_indices", "detach", "take",
+           "block_diag", "searchsorted", "bucketize", "index_add", "index_copy", "index_fill", "scatter",
+           "linalg_vecdot"]
 
 
 def _refuse_integers(x: Tensor, kernel: str) -> None:
@@ -476,18 +479,48 @@ def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any
     return nansum(input, dim, keepdim).div(count)
 
 
-def var_mean(input: Tensor, dim: Any = None, *, correction: Any = 1, keepdim: bool = False) -> tuple:
-    """``(var, mean)`` over ``dim`` in one call."""
-    return (input.var(dim, correction=correction, keepdim=keepdim),
-            input.mean(dim, keepdim=keepdim) if dim is not None else
-            (input.mean().reshape((1,) * input.dim()) if keepdim else input.mean()))
+class VarMean(Function):
+    """``(var, mean)`` (or ``(std, mean)``) as one node, as torch: the var/std part is StdVar's
+    (forward and backward), the mean's gradient is spread evenly over the reduced elements."""
+
+    torch_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim, correction, take_sqrt):
+        spread = StdVar.forward(ctx, x, axes, keepdim, correction, take_sqrt)  # saves (x, spread)
+        ctx.node_name = "StdMeanBackward0" if take_sqrt else "VarMeanBackward0"
+        a = x._array
+        mean = np.sum(a.astype(np.float64), axis=axes, keepdims=keepdim) / ctx.n
+        return spread, np.asarray(mean).astype(a.dtype)
+
+    @staticmethod
+    def backward(ctx, grad_spread, grad_mean):
+        gx = StdVar.backward(ctx, grad_spread)[0]
+        return gx + _spread(grad_mean, ctx.in_shape, ctx.axes, ctx.keepdim) / ctx.n, None, None, None, None
 
 
-def std_mean(input: Tensor, dim: Any = None, *, correction: Any = 1, keepdim: bool = False) -> tuple:
-    """``(std, mean)`` over ``dim`` in one call."""
-    return (input.std(dim, correction=correction, keepdim=keepdim),
-            input.mean(dim, keepdim=keepdim) if dim is not None else
-            (input.mean().reshape((1,) * input.dim()) if keepdim else input.mean()))
+def _var_mean(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any,
+              take_sqrt: bool) -> tuple:
+    if isinstance(dim, bool):  # the legacy var_mean(x, unbiased)
+        dim, unbiased = None, dim
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    if input._array.dtype.kind != "f":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    return VarMean.apply(input, dims(None if dim in ((), []) else dim, input.dim()), keepdim, correction,
+                         take_sqrt)
+
+
+def var_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+             correction: Any = None) -> tuple:
+    """``(var, mean)`` over ``dim`` in one call (``correction`` 1 by default: Bessel's)."""
+    return _var_mean(input, dim, unbiased, keepdim, correction, take_sqrt=False)
+
+
+def std_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+             correction: Any = None) -> tuple:
+    """``(std, mean)`` over ``dim`` in one call (``correction`` 1 by default: Bessel's)."""
+    return _var_mean(input, dim, unbiased, keepdim, correction, take_sqrt=True)
 
 
 _AMINMAX = return_type("aminmax", ("min", "max"))
@@ -904,3 +937,287 @@ def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, devi
 def detach(input: Tensor) -> Tensor:
     """``input.detach()``: the same values, cut from the graph."""
     return input.detach()
+
+
+# ----- indexing and searching ---------------------------------------------------------------------
+class Take(Function):
+    """Elements of the flattened input at the given indices; each gradient goes back to its element
+    (summed where an index repeats)."""
+
+    torch_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, x, flat_index):
+        ctx.shape, ctx.index = x._array.shape, flat_index
+        return x._array.reshape(-1)[flat_index._array]
+
+    @staticmethod
+    def backward(ctx, grad):
+        flat = grad.new_zeros((math.prod(ctx.shape),))
+        return flat.scatter_add(0, ctx.index.reshape(-1), grad.reshape(-1)).reshape(ctx.shape), None
+
+
+def take(input: Tensor, index: Tensor) -> Tensor:
+    """``input.flatten()[index]``: the result has the shape of ``index`` (negative indices count from
+    the end)."""
+    _require_tensors("take", input=input, index=index)
+    if index._array.dtype != np.int64:
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got "
+                           f"{_SCALAR_TYPE[index._array.dtype.name]}")
+    n = input.numel()
+    bad = index._array[(index._array >= n) | (index._array < -n)]
+    if bad.size:
+        raise IndexError(f"out of range: tried to access index {bad.reshape(-1)[0]} on a tensor of {n} "
+                         "elements.")
+    return Take.apply(input, Tensor._make(np.where(index._array < 0, index._array + n, index._array)))
+
+
+class BlockDiag(Function):
+    """Matrices placed along the diagonal of a zero matrix; each gets its block of the gradient."""
+
+    @staticmethod
+    def forward(ctx, *blocks):
+        arrays = [b._array.reshape((1, -1) if b._array.ndim < 2 else b._array.shape) for b in blocks]
+        dt = np.result_type(*arrays) if arrays else _dtype.get_default_dtype().np
+        rows, cols = sum(a.shape[0] for a in arrays), sum(a.shape[1] for a in arrays)
+        out = np.zeros((rows if arrays else 1, cols), dt)
+        r = c = 0
+        ctx.places = []
+        for a, b in zip(arrays, blocks):
+            out[r:r + a.shape[0], c:c + a.shape[1]] = a
+            ctx.places.append((r, c, a.shape, b._array.shape))
+            r, c = r + a.shape[0], c + a.shape[1]
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return tuple(grad[r:r + h, c:c + w].reshape(shape) for r, c, (h, w), shape in ctx.places)
+
+
+def block_diag(*tensors: Tensor) -> Tensor:
+    """A block-diagonal matrix of the given tensors (0-d and 1-d ones count as one-row matrices)."""
+    for i, t in enumerate(tensors):
+        if t.dim() > 2:
+            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} "
+                               f"has {t.dim()} dimensions")
+    if tensors:  # one dtype for all: torch's promotion
+        target = tensors[0].dtype
+        for t in tensors[1:]:
+            target = _dtype.promote_types(target, t.dtype)
+        tensors = tuple(t if t.dtype is target else t.to(target) for t in tensors)
+    return BlockDiag.apply(*tensors)
+
+
+def _sorted_search(name: str, boundaries: Tensor, values: Any, side: str, out_int32: bool) -> Tensor:
+    v = values._array if isinstance(values, Tensor) else np.asarray(values)
+    b = boundaries._array
+    if b.ndim <= 1:
+        result = np.searchsorted(b, v, side=side)
+    else:
+        if b.shape[:-1] != v.shape[:-1]:
+            raise RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the first "
+                               "N-1 dimensions of boundaries tensor and input value tensor must match, but "
+                               f"we got boundaries tensor {list(b.shape)} and input value tensor "
+                               f"{list(v.shape)}")
+        rows_b, rows_v = b.reshape(-1, b.shape[-1]), v.reshape(-1, v.shape[-1])
+        result = np.stack([np.searchsorted(rb, rv, side=side) for rb, rv in zip(rows_b, rows_v)]
+                          ).reshape(v.shape) if rows_v.size else np.zeros(v.shape, np.int64)
+    return Tensor._make(np.asarray(result, np.int32 if out_int32 else np.int64))
+
+
+def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False, right: bool = False,
+                 side: str | None = None, sorter: Tensor | None = None, out: Tensor | None = None) -> Tensor:
+    """Where each value would be inserted into the (innermost dim of the) sorted sequence to keep it
+    sorted: the index of the first element >= value (``right``/``side="right"``: > value)."""
+    if side is not None and right and side != "right":
+        raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, got side of left "
+                           "while right was True")
+    if sorter is not None:
+        sorted_sequence = sorted_sequence.gather(-1, sorter)
+    result = _sorted_search("searchsorted", sorted_sequence, input,
+                            "right" if right or side == "right" else "left", out_int32)
+    return result if out is None else write_out(out, result, "searchsorted")
+
+
+def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right: bool = False,
+              out: Tensor | None = None) -> Tensor:
+    """The bucket of each element: i such that ``boundaries[i-1] < x <= boundaries[i]``
+    (``right=True``: ``boundaries[i-1] <= x < boundaries[i]``).  ``boundaries`` is 1-D, sorted."""
+    if boundaries.dim() != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.dim()})")
+    result = _sorted_search("bucketize", boundaries, input, "right" if right else "left", out_int32)
+    return result if out is None else write_out(out, result, "bucketize")
+
+
+def _check_index(name: str, input: Tensor, dim: int, index: Tensor, negative_ok: bool = False,
+                 error: type = RuntimeError, prefix: str = "") -> int:
+    """``dim`` wrapped, after torch's checks of an index_* op's index: integers, within the dim
+    (negative ones only where the op accepts them).  The class and prefix of the out-of-bounds
+    error differ from op to op in torch."""
+    d = wrap_dim(dim, input.dim())
+    if index._array.dtype.kind not in "iu":
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index but got: "
+                           f"{_SCALAR_TYPE[index._array.dtype.name]}")
+    n = input.shape[d] if input.dim() else 1
+    bad = index._array[(index._array >= n) | (index._array < (-n if negative_ok else 0))]
+    if bad.size:
+        raise error(f"{prefix}index {bad.reshape(-1)[0]} is out of bounds for dimension {d} with size {n}")
+    return d
+
+
+def _along(d: int, ndim: int, index: np.ndarray) -> tuple:
+    """The numpy key that picks ``index`` along dim ``d``."""
+    return (slice(None),) * d + (index.reshape(-1),) if ndim else ()
+
+
+class IndexAdd(Function):
+    """x with ``alpha * source`` slices added at ``index`` along ``dim`` (repeats accumulate)."""
+
+    @staticmethod
+    def forward(ctx, x, source, dim, index, alpha):
+        ctx.dim, ctx.index, ctx.alpha = dim, index, alpha
+        out = x._array.copy()
+        np.add.at(out, _along(dim, out.ndim, index._array), np.asarray(alpha, out.dtype) * source._array)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        ns = ctx.needs_input_grad[1]
+        gs = grad.index_select(ctx.dim, ctx.index) * ctx.alpha if ns and grad.dim() else (
+            grad * ctx.alpha if ns else None)
+        return grad, gs, None, None, None
+
+
+def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1,
+              out: Tensor | None = None) -> Tensor:
+    """A copy of ``input`` with ``alpha * source[i]`` added to slice ``index[i]`` along ``dim``."""
+    d = _check_index("index_add_", input, dim, index)
+    if source.dim() and index.numel() != source.shape[d]:
+        raise RuntimeError(f"index_add_(): Number of indices ({index.numel()}) should be equal to "
+                           f"source.size(dim): ({source.shape[d]}), for dim: {d}")
+    src = source if source.dtype is input.dtype else source.to(input.dtype)
+    result = IndexAdd.apply(input, src, d, index, alpha)
+    return result if out is None else write_out(out, result, "index_add")
+
+
+class IndexCopy(Function):
+    """x with the slices at ``index`` along ``dim`` replaced by those of ``source``."""
+
+    @staticmethod
+    def forward(ctx, x, source, dim, index):
+        ctx.dim, ctx.index = dim, index
+        out = x._array.copy()
+        out[_along(dim, out.ndim, index._array)] = source._array
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        nx, ns = ctx.needs_input_grad[:2]
+        return (grad.index_fill(ctx.dim, ctx.index, 0.0) if nx else None,
+                grad.index_select(ctx.dim, ctx.index) if ns else None, None, None)
+
+
+def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
+    """A copy of ``input`` with slice ``index[i]`` along ``dim`` replaced by ``source[i]``."""
+    d = _check_index("index_copy_", input, dim, index, error=IndexError, prefix="index_copy_(): ")
+    if source.dim() and index.numel() != source.shape[d]:
+        raise IndexError(f"index_copy_(): Number of indices ({index.numel()}) should be equal to "
+                         f"source.size(dim) ({source.shape[d]})")
+    return IndexCopy.apply(input, source if source.dtype is input.dtype else source.to(input.dtype), d, index)
+
+
+class IndexFill(Function):
+    """x with the slices at ``index`` along ``dim`` set to a number: they get no gradient."""
+
+    torch_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, x, dim, index, value):
+        ctx.dim, ctx.index = dim, index
+        out = x._array.copy()
+        out[_along(dim, out.ndim, index._array)] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.index_fill(ctx.dim, ctx.index, 0.0), None, None, None
+
+
+def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
+    """A copy of ``input`` with the slices at ``index`` along ``dim`` set to ``value`` (a number or
+    a 0-d tensor)."""
+    d = _check_index("index_fill_", input, dim, index, negative_ok=True, error=IndexError)
+    if isinstance(value, Tensor):
+        if value.dim():
+            raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                               f"{value.dim()} dimension(s).")
+        value = value.item()
+    return IndexFill.apply(input, d, index, value)
+
+
+class Scatter(Function):
+    """x with ``src[i][j]`` written at ``x[index[i][j]][j]`` (for dim 0): the overwritten elements
+    get no gradient, and src's gradient is gathered from where it went."""
+
+    @staticmethod
+    def forward(ctx, x, src, dim, index):
+        ctx.dim, ctx.index = dim, index
+        out = x._array.copy()
+        idx = index._array
+        if idx.size:
+            grid = list(np.indices(idx.shape, sparse=True))
+            grid[dim] = idx
+            src_a = src._array if src._array.ndim else np.broadcast_to(src._array, idx.shape)
+            out[tuple(grid)] = src_a[tuple(slice(0, n) for n in idx.shape)]
+        if src._array.ndim == 0:
+            ctx.node_name = "ScatterBackward1"  # torch's overload for a number
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        nx, ns = ctx.needs_input_grad[:2]
+        gx = grad.scatter(ctx.dim, ctx.index, 0.0) if nx else None
+        return gx, (grad.gather(ctx.dim, ctx.index) if ns else None), None, None
+
+
+def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
+    """A copy of ``input`` with ``src`` (a tensor, or a number ``value``) written at ``index`` along
+    ``dim``: for dim 0, ``out[index[i][j]][j] = src[i][j]``.  (The ``reduce=`` variants are not
+    implemented.)"""
+    d = wrap_dim(dim, input.dim())
+    if index._array.dtype.kind not in "iu":
+        raise RuntimeError("scatter(): Expected dtype int32/int64 for index")
+    _check_index("scatter", input, dim, index)
+    if src is None:
+        src = value
+    if isinstance(src, Tensor):
+        source = src if src.dtype is input.dtype else src.to(input.dtype)
+    else:
+        source = Tensor._make(np.asarray(src, input._array.dtype))
+    return Scatter.apply(input, source, d, index)
+
+
+def linalg_vecdot(x: Tensor, y: Tensor, *, dim: int = -1, out: Tensor | None = None) -> Tensor:
+    """``torch.linalg.vecdot``: the dot products of the vectors along ``dim`` (x and y broadcast):
+    ``(x * y).sum(dim)`` for real tensors, which is also the graph torch records."""
+    _require_tensors("linalg.vecdot", x=x, y=y)
+    for t in (x, y):
+        if t._array.dtype.kind != "f":
+            raise RuntimeError("linalg.vecdot: Expected a floating point or complex tensor as input. Got "
+                               f"{_SCALAR_TYPE[t._array.dtype.name]}")
+    tx, ty = _SCALAR_TYPE[x._array.dtype.name], _SCALAR_TYPE[y._array.dtype.name]
+    if tx != ty:
+        raise RuntimeError("linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
+                           f"{tx} and y of type {ty} instead")
+    if x.dim() == y.dim() == 1 and x.shape[0] != y.shape[0]:  # (torch takes its dot product's path here)
+        n, m = x.shape[0], y.shape[0]
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same "
+                           f"number of elements, but got {n} and {m} elements respectively")
+    if x.dim() == y.dim() == 1:  # torch: vdot, which for real vectors is dot (under vdot's name)
+        wrap_dim(dim, 1)
+        result = x.dot(y)
+        if result.grad_fn is not None:
+            result.grad_fn.node_name = "VdotBackward0"
+    else:
+        result = (x * y).sum(dim)
+    return result if out is None else write_out(out, result, "linalg.vecdot")

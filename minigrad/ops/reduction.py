@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import builtins  # this module's max/min/sum are the tensor ops
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -428,6 +429,12 @@ def _std_var(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: 
     if input._array.dtype.kind != "f":
         raise RuntimeError("std and var only support floating point and complex dtypes")
     axes = dims(None if dim in ((), []) else dim, input._array.ndim)
+    # torch's reduction factor is numel / output numel, 0 for an empty input, whatever the dims
+    factor = math.prod(input._array.shape[ax] for ax in axes) if input._array.size else 0
+    if factor - correction <= 0:  # torch warns, then divides
+        warnings.warn(f"{'std' if take_sqrt else 'var'}(): degrees of freedom is <= 0. Correction should be "
+                      "strictly less than the reduction factor (input numel divided by output numel).",
+                      UserWarning, stacklevel=4)  # (the user's line: above var and its spellings wrapper)
     return StdVar.apply(input, axes, keepdim, correction, take_sqrt)
 
 

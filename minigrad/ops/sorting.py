@@ -301,7 +301,8 @@ def cumsum(input: Tensor, dim: int | None = None, *, dtype: Any = None) -> Tenso
     """Running sums along ``dim``: ``out[i] = input[0] + ... + input[i]``."""
     d = _cumulative_dim(input, dim, "cumsum")
     if dtype is not None:
-        if _cumulative_dtype(input, dtype) == np.bool_:  # torch has no bool kernel
+        if _cumulative_dtype(input, dtype) == np.bool_ and input._array.ndim and input._array.size:
+            # torch has no bool kernel (a 0-d or empty input never reaches it)
             raise NotImplementedError("\"cumsum_out_cpu\" not implemented for 'Bool'")
         check_result_dtype(input, _cumulative_dtype(input, dtype))
     return Cumsum.apply(input, d, _cumulative_dtype(input, dtype))
@@ -347,7 +348,8 @@ def cumprod(input: Tensor, dim: int | None = None, *, dtype: Any = None) -> Tens
     """Running products along ``dim``; the gradient is exact with zeros in the input too."""
     d = _cumulative_dim(input, dim, "cumprod")
     if dtype is not None:
-        if _cumulative_dtype(input, dtype) == np.bool_:  # torch has no bool kernel
+        if _cumulative_dtype(input, dtype) == np.bool_ and input._array.ndim and input._array.size:
+            # torch has no bool kernel (a 0-d or empty input never reaches it)
             raise NotImplementedError("\"cumprod_out_cpu\" not implemented for 'Bool'")
         check_result_dtype(input, _cumulative_dtype(input, dtype))
     return Cumprod.apply(input, d, _cumulative_dtype(input, dtype))

@@ -9,9 +9,9 @@ import numpy as np
 from hypothesis import strategies as st
 
 from . import strategies as S
-from .registry import (_SUM_TOL, OpInfo, Sample, _all_away_from, _inplace, _inplace_pair, _no_ties,
-                       _not_near_integers, _pow, _reduce, _remainder, _remainder_smooth, _std_sample, _var,
-                       binary, register, unary)
+from .registry import (_STD_NOTE, _SUM_TOL, OpInfo, Sample, _all_away_from, _inplace, _inplace_pair,
+                       _no_ties, _not_near_integers, _pow, _reduce, _remainder, _remainder_smooth,
+                       _small_variance, _std_sample, _var, binary, register, unary)
 
 _DTYPE_NOTE_SUMS = ("float32 sums: torch adds in a different order than numpy's pairwise sum, so results "
                     "differ by a few ulps of the largest term")
@@ -161,6 +161,74 @@ def _sum_to_size(draw: Any, dtype: Any, edge: bool) -> Sample:
     return Sample((x,), {"size": size})
 
 
+@st.composite
+def _take(draw: Any, dtype: Any, edge: bool) -> Sample:
+    """x and indices into its flattened elements (negative ones too; repeats accumulate)."""
+    x = draw(S.tensors(dtype, edge=edge, min_side=1))
+    n = x.size
+    index = draw(S.hnp.arrays(np.int64, draw(S.shapes(edge=edge)), elements=st.integers(-n, n - 1)))
+    return Sample((x,), {"index": index})
+
+
+@st.composite
+def _block_diag(draw: Any, dtype: Any, edge: bool) -> Sample:
+    shapes = draw(st.lists(S.shapes(max_dims=2, edge=edge), min_size=1, max_size=3))
+    return Sample(tuple(draw(S.tensors(dtype, sh, "moderate", edge)) for sh in shapes))
+
+
+@st.composite
+def _index_op(draw: Any, dtype: Any, edge: bool, kind: str) -> Sample:
+    """x, a dim, 1-D indices along it (distinct for index_copy: a repeated index's winner is not
+    defined) and, for index_add/index_copy, a source with len(index) slices."""
+    x = draw(S.tensors(dtype, domain="moderate", edge=edge, min_dims=1, min_side=1))
+    d = draw(st.integers(-x.ndim, x.ndim - 1))
+    n = x.shape[d]
+    if kind == "index_copy":
+        index = np.asarray(draw(st.lists(st.integers(0, n - 1), unique=True, max_size=n)), np.int64)
+    else:
+        low = -n if kind == "index_fill" else 0  # (only index_fill accepts negative indices)
+        index = np.asarray(draw(st.lists(st.integers(low, n - 1), max_size=4)), np.int64)
+    if kind == "index_fill":
+        return Sample((x,), {"dim": d, "index": index, "value": draw(st.sampled_from([0.0, -1.5]))})
+    shape = list(x.shape)
+    shape[d] = len(index)
+    source = draw(S.tensors(dtype, tuple(shape), "moderate", edge))
+    params = {"dim": d, "index": index}
+    if kind == "index_add" and draw(st.booleans()):
+        params["alpha"] = 2.0
+    return Sample((x, source), params)
+
+
+def _index_fn(name: str) -> Any:
+    def fn(lib: Any, x: Any, *source: Any, dim: int, index: Any, **kw: Any) -> Any:
+        if name == "index_fill":
+            return x.index_fill(dim, index, kw["value"])
+        return getattr(lib, name)(x, dim, index, source[0], **kw) if name == "index_add" else \
+            getattr(x, name)(dim, index, source[0])
+    return fn
+
+
+@st.composite
+def _scatter(draw: Any, dtype: Any, edge: bool) -> Sample:
+    """x, a dim and an index of src's shape whose positions along dim are distinct within each
+    line (where two writes hit one element, which wins is not defined), or a number."""
+    x = draw(S.tensors(dtype, domain="moderate", edge=edge, min_dims=1, min_side=1))
+    d = draw(st.integers(0, x.ndim - 1))
+    shape = list(x.shape)
+    shape[d] = draw(st.integers(0, x.shape[d]))
+    # each line along d: a distinct choice of positions (a permutation's first shape[d] entries)
+    perms = np.argsort(draw(S.hnp.arrays(np.float64, tuple(x.shape), elements=st.floats(0, 1),
+                                         unique=False)), axis=d, kind="stable")
+    index = np.take(perms, np.arange(shape[d]), axis=d).astype(np.int64)
+    if draw(st.booleans()):
+        return Sample((x,), {"dim": d, "index": index, "value": draw(st.sampled_from([0.0, 2.5]))})
+    return Sample((x, draw(S.tensors(dtype, tuple(shape), "moderate", edge))), {"dim": d, "index": index})
+
+
+def _scatter_fn(lib: Any, x: Any, *src: Any, dim: int, index: Any, value: Any = None) -> Any:
+    return lib.scatter(x, dim, index, src[0]) if src else lib.scatter(x, dim, index, value=value)
+
+
 def _fmod_smooth(s: Sample) -> bool:
     """Away from fmod's jumps (where a / b crosses an integer)."""
     return _remainder_smooth(s)
@@ -188,8 +256,8 @@ _ENTRIES: list = [
     OpInfo("var_mean", _var, fn=lambda lib, x, **p: tuple(lib.var_mean(x, **p)), tol=_SUM_TOL,
            tol_note=_DTYPE_NOTE_SUMS),
     OpInfo("std_mean", _std_sample, fn=lambda lib, x, **p: tuple(lib.std_mean(x, **p)), tol=_SUM_TOL,
-           tol_note=_DTYPE_NOTE_SUMS, second_order=False,
-           gradcheck_note="std's second derivative is ~1/std: the registry's std entry explains it"),
+           tol_note=_DTYPE_NOTE_SUMS, second_order_where=lambda s: not _small_variance(s),
+           second_order_note=_STD_NOTE),
     OpInfo("aminmax", _aminmax, fn=_aminmax_fn, smooth=_no_ties),
     OpInfo("ravel", unary()),
     OpInfo("unflatten", _unflatten),
@@ -206,12 +274,21 @@ _ENTRIES: list = [
     OpInfo("cross", _cross, tol=_SUM_TOL, tol_note=_DTYPE_NOTE_SUMS),
     OpInfo("linalg.cross", _cross, fn=lambda lib, a, b, **p: lib.linalg.cross(a, b, **p), tol=_SUM_TOL,
            tol_note=_DTYPE_NOTE_SUMS),
+    OpInfo("linalg.vecdot", _cross, fn=lambda lib, a, b, **p: lib.linalg.vecdot(a, b, **p), tol=_SUM_TOL,
+           tol_note=_DTYPE_NOTE_SUMS),
     OpInfo("addmm", functools.partial(_add_product, kind="addmm"), tol=_SUM_TOL, tol_note=_DTYPE_NOTE_SUMS),
     OpInfo("addmv", functools.partial(_add_product, kind="addmv"), tol=_SUM_TOL, tol_note=_DTYPE_NOTE_SUMS),
     OpInfo("baddbmm", functools.partial(_add_product, kind="baddbmm"), tol=_SUM_TOL,
            tol_note=_DTYPE_NOTE_SUMS),
     OpInfo("Tensor.sum_to_size", _sum_to_size, fn=lambda lib, x, size: x.sum_to_size(size), tol=_SUM_TOL,
            tol_note=_DTYPE_NOTE_SUMS),
+    OpInfo("take", _take),
+    OpInfo("block_diag", _block_diag),
+    OpInfo("index_add", functools.partial(_index_op, kind="index_add"), fn=_index_fn("index_add"),
+           tol=_SUM_TOL, tol_note=_DTYPE_NOTE_SUMS),
+    OpInfo("index_copy", functools.partial(_index_op, kind="index_copy"), fn=_index_fn("index_copy")),
+    OpInfo("index_fill", functools.partial(_index_op, kind="index_fill"), fn=_index_fn("index_fill")),
+    OpInfo("scatter", _scatter, fn=_scatter_fn),
     # in-place forms on a non-leaf: recorded, and the gradient flows through them
     OpInfo("Tensor.tan_", unary("moderate"), fn=_inplace("tan_"), smooth=_away_from_poles),
     OpInfo("Tensor.addcmul_", _inplace_pair, fn=lambda lib, x, y: (x * 1.0).addcmul_(y, y, value=0.5)),

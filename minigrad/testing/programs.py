@@ -497,8 +497,8 @@ EXTRA_FORMS: tuple[str, ...] = (
     "T.maximum(a, b)", "T.minimum(a, b)",  # a Python number: torch refuses
     "a % b", "s % a", "T.remainder(a, b)",  # bool remainder: torch NotImplementedError; and no
     # derivative w.r.t. the divisor in torch (its backward raises)
-    # warnings torch gives and minigrad does not
-    "a.var()", "a.std()", "a.var(dim, keepdim)", "a.std(dim, keepdim)",  # "degrees of freedom <= 0"
+    # n <= correction: torch's create_graph gradient of var/std is a constant (minigrad's requires grad)
+    "a.var()", "a.std()", "a.var(dim, keepdim)", "a.std(dim, keepdim)",
     # requires_grad and gradients at edge values
     "a.fill_(b)", "a.copy_(b)",  # overwriting a tensor in a graph
     "a.clamp_(min=b)", "a.clamp_(max=b)", "a.clamp_min_(b)",  # tensor bounds: ties and nan
@@ -506,9 +506,11 @@ EXTRA_FORMS: tuple[str, ...] = (
     "T.add(a, b, alpha=2)",  # alpha * number rounded to the tensor's dtype first in minigrad
     "a.max(dim).values / .indices", "a.max(dim, keepdim)", "a.min(dim, keepdim)",  # bool input:
     # minigrad refuses (argmax's bool check), torch reduces
-    # minigrad's mul, div and matmul save both inputs even when one is a constant (torch saves only
-    # what the needed gradients use): an in-place change of the other input afterwards makes
-    # minigrad's backward raise "modified by an inplace operation" where torch's succeeds
+    # an in-place change to an operand after the op, then backward: minigrad's matmul saves both
+    # inputs even when one is a constant (torch saves only what the needed gradients use), so it
+    # raises "modified by an inplace operation" where torch succeeds; and with mixed dtypes
+    # minigrad's mul and div saved the promoted copy of an operand, torch the operand itself, so
+    # torch raises where minigrad does not
     "a * s", "s * a", "a * b", "T.mul(a, b)", "a / s", "a / b", "T.div(a, b)", "matmul family",
     "a.prod()", "a.prod(dim, keepdim)",  # second order with two zeros and an inf or nan: torch nan
     # (its formula multiplies 0 by inf), minigrad the product of the other factors (0)
@@ -695,9 +697,12 @@ def _values_differ(dtype: str, a: np.ndarray, e: np.ndarray, loosest: str,
 
 
 def _magnitude(tensors: dict) -> float:
-    """The sum of |x| over every finite float element in scope."""
-    return float(sum(np.abs(v[4][np.isfinite(v[4])].astype(np.float64)).sum()
-                     for v in tensors.values() if v is not None and v[0] in TOLERANCES))
+    """The sum of |x| over every finite float element in scope (0 if that overflows: then the
+    comparison stays strict)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = float(sum(np.abs(v[4][np.isfinite(v[4])].astype(np.float64)).sum()
+                          for v in tensors.values() if v is not None and v[0] in TOLERANCES))
+    return total if math.isfinite(total) else 0.0
 
 
 def _error_name(e: BaseException | None) -> str:
