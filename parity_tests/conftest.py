@@ -5,6 +5,7 @@ Select with ``MINIGRAD_HYPOTHESIS_PROFILE=thorough python -m pytest``.
 """
 import os
 
+import pytest
 import torch
 from hypothesis import HealthCheck, settings
 
@@ -41,3 +42,12 @@ def pytest_terminal_summary(terminalreporter):
     for kind, n in sorted(EXAMPLES.items()):
         terminalreporter.write_line(f"{kind}: {n}")
     terminalreporter.write_line(f"optimizer trajectories compared step by step: {trajectories}")
+
+
+# The tests this run will execute, after -k/-m deselection (which edits the same list in place):
+# test_learner_programs starts the subprocesses of the selected programs up front.
+SELECTED_TESTS = pytest.StashKey[list]()
+
+
+def pytest_collection_modifyitems(config, items):
+    config.stash[SELECTED_TESTS] = items

@@ -73,6 +73,7 @@ import torch
 
 import minigrad
 from minigrad._compare import line_agreement
+from .conftest import SELECTED_TESTS
 
 PROGRAMS = sorted(p.name for p in (Path(__file__).parent / "programs").iterdir()
                   if p.suffix in (".py", ".ipynb"))
@@ -88,7 +89,7 @@ def _compare(name: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def compared(request):
     """The compare of every selected program, started two at a time when the module starts."""
-    wanted = [item.callspec.params["name"] for item in request.session.items
+    wanted = [item.callspec.params["name"] for item in request.config.stash[SELECTED_TESTS]
               if item.originalname == "test_program_agrees_with_torch" and hasattr(item, "callspec")]
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=2)
     futures = {name: pool.submit(_compare, name) for name in wanted}
