@@ -90,6 +90,13 @@ PROGRAMS = {
         "v2 = v0 / 2", "v3 = 3.0 * v0", "v4 = T.div(v0, 2.0, rounding_mode='floor')", "v0.relu_()",
         "loss = v1.sum() + v2.sum() + v3.sum() + v4.sum() + v0.sum()",
         "g = T.autograd.grad(loss, [x0], create_graph=True)"],
+    # create_graph through relu, leaky_relu, hardtanh, relu6, threshold: the gradient requires grad
+    # (torch's backward op takes the input) and the second derivative is a zero tensor, not None
+    "second order through piecewise-linear activations": [
+        "x0 = T.tensor([1.5, -2.0, 0.5, 7.0], requires_grad=True)",
+        "v0 = T.relu(x0) + F.leaky_relu(x0, 0.1) + F.hardtanh(x0) + F.relu6(x0) + F.threshold(x0, 0.1, 0.0)",
+        "g = T.autograd.grad(v0.sum(), [x0], create_graph=True)",
+        "gg = T.autograd.grad(g[0].sum(), [x0])"],
     "a kept divisor changed in place": [
         "x0 = T.tensor([0.5, -1.0], requires_grad=True)", "v0 = x0 + 1", "v1 = 2.0 / v0", "v0.mul_(3)",
         "loss = v1.sum()", "g = T.autograd.grad(loss, [x0])"],

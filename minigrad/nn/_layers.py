@@ -170,6 +170,30 @@ def normalize_stats(a: np.ndarray, axes: tuple, eps: float) -> tuple[np.ndarray,
 
 
 # ----- activations ---------------------------------------------------------------------------------
+class SlopeBackward(Function):
+    """The gradient of a piecewise-linear activation as one op: ``grad`` times the slope of the
+    piece x falls on (``slope(x)``), exactly 0 where that slope is 0 (a nan or inf upstream
+    gradient stays out, as torch selects there).  Linear in ``grad``, so its own backward is the
+    same op; x only picks the piece, so zeros flow to it: as for torch's leaky_relu, hardtanh and
+    threshold backward ops, a second derivative through them is a zero tensor, not a missing one."""
+
+    torch_inputs = (0, 1)  # torch's node has no input for the other, non-tensor arguments
+
+    @staticmethod
+    def forward(ctx, grad, x, slope, node_name):
+        ctx.save_for_backward(x)
+        ctx.slope, ctx.node_name = slope, node_name
+        g = grad._array
+        s = slope(x._array).astype(g.dtype)
+        return np.where(s == 0, np.zeros((), g.dtype), g * s)
+
+    @staticmethod
+    def backward(ctx, gg):
+        x, = ctx.saved_tensors
+        zeros = gg.new_zeros(x.shape) if ctx.needs_input_grad[1] else None
+        return SlopeBackward.apply(gg, x, ctx.slope, ctx.node_name), zeros, None, None
+
+
 class LeakyRelu(Function):
     """x if x > 0 else slope * x.  dy/dx = 1 if x > 0 else slope (at 0: slope, as torch)."""
 
@@ -183,7 +207,9 @@ class LeakyRelu(Function):
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
-        return where(x > 0, grad, grad * ctx.slope), None, None
+        negative = ctx.slope
+        return (SlopeBackward.apply(grad, x, lambda a: np.where(a > 0, 1.0, negative),
+                                    "LeakyReluBackwardBackward0"), None, None)
 
 
 class Hardtanh(Function):
@@ -201,7 +227,8 @@ class Hardtanh(Function):
     def backward(ctx, grad):
         x, = ctx.saved_tensors
         lo, hi = ctx.bounds
-        return where((x <= lo) | (x >= hi), 0.0, grad), None, None
+        return (SlopeBackward.apply(grad, x, lambda a: np.where((a <= lo) | (a >= hi), 0.0, 1.0),
+                                    "HardtanhBackwardBackward0"), None, None)
 
 
 class Elu(Function):
@@ -335,7 +362,9 @@ class Threshold(Function):
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
-        return where(x <= ctx.threshold, 0.0, grad), None, None, None
+        t = ctx.threshold
+        return (SlopeBackward.apply(grad, x, lambda a: np.where(a <= t, 0.0, 1.0),
+                                    "ThresholdBackwardBackward0"), None, None, None)
 
 
 _SQRT_2 = math.sqrt(2.0)

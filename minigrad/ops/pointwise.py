@@ -216,7 +216,8 @@ class ReluBackward(Function):
     It selects rather than multiplies by a mask, so a nan or inf upstream gradient stays out of
     the masked positions (0 * inf would be nan).  0 at exactly y = 0 is torch's convention; y = nan
     lets the gradient through.  Linear in ``grad``, so its own backward is the same selection,
-    and nothing flows to y (the mask is piecewise constant)."""
+    and zeros flow to y (the mask is piecewise constant; torch sends zeros too, so a second
+    derivative through relu is a zero tensor, not a missing one)."""
 
     node_name = "ThresholdBackwardBackward0"  # the node of torch's threshold_backward
 
@@ -228,7 +229,7 @@ class ReluBackward(Function):
     @staticmethod
     def backward(ctx, gg):
         y, = ctx.saved_tensors
-        return ReluBackward.apply(gg, y), None
+        return ReluBackward.apply(gg, y), (gg.new_zeros(y.shape) if ctx.needs_input_grad[1] else None)
 
 
 class Clamp(Function):

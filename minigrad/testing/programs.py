@@ -516,8 +516,10 @@ EXTRA_FORMS: tuple[str, ...] = (
     # (its formula multiplies 0 by inf), minigrad the product of the other factors (0)
     "T.hypot(a, b)", "T.atan2(a, b)",  # torch saves the inputs: a later in-place change of one
     # makes torch's backward raise; minigrad's does not notice
-    # create_graph: torch's gradient requires grad (its backward takes the input or the result,
-    # with slope 0), and second order gives zeros; minigrad's gradient is a constant (gg None)
+    # create_graph: torch's gradient requires grad (its backward takes the input, with slope 0),
+    # and second order gives zeros; minigrad's nll_loss gradient is a constant (gg None). relu,
+    # leaky_relu and hardtanh now match (pinned in test_fuzz_regressions.py); with them in the
+    # default set the ci draw meets the +-1e38 cancellation false positive (see the tolerances)
     "F.hardtanh(a)", "a.relu_()", "T.relu(a)", "F.leaky_relu(a)", "F.nll_loss(a, target)",
     "a.logsumexp(())", "T.logsumexp(a, dim, dtype)",  # dim=(): torch reduces every dim
     "a.split(1)[0]", "a.chunk(2)[-1]", "a.unbind()[0]",  # in-place on a view of a multi-output
