@@ -19,11 +19,15 @@ from .serialization import load, save
 from .random import (Generator, bernoulli, default_generator, get_rng_state, initial_seed, manual_seed,
                      multinomial, normal, poisson, rand, rand_like, randint, randint_like, randn,
                      randn_like, randperm, seed, set_rng_state)
-from . import autograd, linalg, nn, ops, optim, random, utils  # noqa: E402
+from . import autograd, distributions, linalg, nn, ops, optim, random, utils  # noqa: E402
 from . import accelerator, backends, cuda  # noqa: E402  (CPU-only answers to device questions)
+from . import amp, special  # noqa: E402
+from .amp import autocast  # noqa: E402
 from ._runner import install_as_torch, uninstall_as_torch  # noqa: E402
 from . import _utilities  # noqa: E402
 from ._utilities import *  # noqa: E402,F401,F403  (pi, inf, finfo, set_num_threads, ...)
+from . import _functional_aliases  # noqa: E402
+from ._functional_aliases import *  # noqa: E402,F401,F403  (torch.conv2d, torch.relu_, ...)
 
 half, float, double = float16, float32, float64  # noqa: A001
 short, int, long = int16, int32, int64  # noqa: A001
@@ -56,7 +60,12 @@ __all__ = [*ops.__all__,
            "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode",
            "is_inference_mode_enabled", "is_anomaly_enabled", "is_anomaly_check_nan_enabled",
            "load", "save", "install_as_torch", "uninstall_as_torch", "set_printoptions",
-           *_utilities.__all__]
+           "amp", "autocast", "is_autocast_enabled", *_utilities.__all__, *_functional_aliases.__all__]
+
+
+def is_autocast_enabled(device_type: str | None = None) -> bool:
+    """Whether an autocast region is active: never (see ``minigrad.amp``)."""
+    return False
 
 __getattr__ = _missing.missing_attribute_hook(__name__)  # names torch has and minigrad lacks
 

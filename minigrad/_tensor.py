@@ -32,6 +32,22 @@ class Size(tuple):
     def numel(self) -> int:
         return math.prod(self)
 
+    # the tuple operations that make a new shape give a Size, as torch's do
+    def __getitem__(self, index: Any) -> Any:
+        out = tuple.__getitem__(self, index)
+        return Size(out) if isinstance(index, slice) else out
+
+    def __add__(self, other: Any) -> "Size":
+        return Size(tuple(self) + other) if isinstance(other, tuple) else NotImplemented
+
+    def __radd__(self, other: Any) -> "Size":
+        return Size(other + tuple(self)) if isinstance(other, tuple) else NotImplemented
+
+    def __mul__(self, n: Any) -> "Size":
+        return Size(tuple(self) * n)
+
+    __rmul__ = __mul__
+
 
 # The device types torch's ``device`` accepts (its error message lists them in this order).
 _DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga",
@@ -358,7 +374,7 @@ class Tensor:
         if n == 0:
             warnings.warn("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().", UserWarning,
                           stacklevel=2)
-            return self.permute(())
+            return self  # torch returns the tensor itself (T, by contrast, is a view)
         if n != 2:
             raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {n}-D tensor."
                                + (" For batches of matrices, consider using tensor.mH" if n > 2 else ""))
@@ -368,7 +384,7 @@ class Tensor:
         n = self._array.ndim
         if n == 0:
             warnings.warn(f"Tensor.{name} is deprecated on 0-D tensors. {hint}", UserWarning, stacklevel=3)
-            return self.permute(())
+            return self  # torch returns the tensor itself (T, by contrast, is a view)
         if n == 1:
             raise RuntimeError(f"tensor.{name} is only supported on matrices or batches of matrices. Got 1-D "
                                "tensor.")
@@ -574,9 +590,17 @@ class Tensor:
 
         When the graph is recorded, the op is applied to a snapshot that takes over this tensor's
         old history, and this tensor becomes the op's output: later gradients flow through it."""
-        self._check_inplace()
         tracked = GradMode.enabled and (
             self._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
+        if tracked and len(self._base or ()) > 2:  # an output of split & co: torch refuses first
+            raise RuntimeError(_multi_output_view_message(self, "is being"))
+        self._check_inplace()
+        if not self._array.flags.writeable and _overlaps_itself(self._array):  # (torch: before all else)
+            raise RuntimeError(_INTERNAL_OVERLAP)
+        for a in args:
+            if isinstance(a, Tensor) and a._array is not self._array and (
+                    a._array.base is not None or self._array.base is not None):
+                _check_overlap(self, a, fn)
         if tracked and self._base is not None:
             return self._inplace_on_view(fn, *args, **kwargs)
         if tracked:
@@ -589,6 +613,7 @@ class Tensor:
         if tracked:
             self.grad_fn, self._output_nr, self._requires_grad = (
                 result.grad_fn, result._output_nr, result._requires_grad)
+            _adopt_saved_output(result, self)
             from .ops.shape import refresh_views
             refresh_views(self)  # its views now show the op too
         return self
@@ -599,13 +624,14 @@ class Tensor:
         ``fn(view)``; the view is then re-derived from the new base."""
         base, view_fn = self._base
         if view_fn is None:
-            raise RuntimeError("unsupported operation: more than one element of the written-to tensor "
-                               "refers to a single memory location. Please clone() the tensor before "
-                               "performing the operation.")
+            if self._array.size == 0:  # nothing to write (an empty part of an expanded tensor)
+                return self
+            raise RuntimeError(_INTERNAL_OVERLAP)
         old_base = Tensor._make(base._array.copy(), base._requires_grad)
         old_base.grad_fn, old_base._output_nr = base.grad_fn, base._output_nr
         result = fn(view_fn(old_base), *args, **kwargs)
         self._write(result._array)  # the storage is shared: this writes into the base too
+        _adopt_saved_output(result, self)
         from .ops.shape import ViewScatter
         new_base = ViewScatter.apply(old_base, result.to(self.dtype), view_fn)
         base.grad_fn, base._output_nr, base._requires_grad = (
@@ -628,13 +654,19 @@ class Tensor:
         if values.dtype != self._array.dtype and not _can_cast(values.dtype, self._array.dtype):
             raise RuntimeError(f"result type {_SCALAR_TYPE[values.dtype.name]} can't be cast to the "
                                f"desired output type {_SCALAR_TYPE[self._array.dtype.name]}")
-        try:
-            np.copyto(self._array, values, casting="unsafe")
-        except ValueError:
-            raise RuntimeError("unsupported operation: more than one element of the written-to tensor "
-                               "refers to a single memory location. Please clone() the tensor before "
-                               "performing the operation.") from None
-        self._vc[0] += 1
+        target = self._array
+        if not target.flags.writeable:  # a view of an expanded tensor: fine if no element repeats
+            if _overlaps_itself(target):
+                raise RuntimeError(_INTERNAL_OVERLAP)
+            target = _writeable_alias(target)
+        np.copyto(target, values, casting="unsafe")
+        vc = self._vc
+        vc[0] += 1
+        if len(vc) > 1:  # the storage has views made by split & co: their graph is now unusable
+            for ref in vc.pop():
+                view = ref()
+                if view is not None:
+                    view.__class__ = _StaleView
 
     def add_(self, other: Any, *, alpha: Any = 1) -> "Tensor":
         return self._inplace(_ops.add, other, alpha=alpha)
@@ -729,6 +761,7 @@ class Tensor:
                 raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor with "
                                    f"{value._array.ndim} dimensions.")
             return self._overwrite(value, "FillBackward3")
+        _check_converts(value, self._array.dtype)
         return self._overwrite(np.asarray(value), "FillBackward2")
 
     def zero_(self) -> "Tensor":
@@ -808,7 +841,23 @@ class Tensor:
             else:
                 self.copy_(strip_leading_ones(value).expand(self._array.shape))
             return
-        self._inplace(index_put, key, value)
+        if isinstance(value, Tensor) and (value._array.base is not None or value._array is self._array):
+            if _is_index_put(key):  # torch's index_put_ refuses any overlap, even of the same elements
+                _check_overlap(self, value, None, full_ok=False)
+            else:  # a copy into the view x[key]
+                _check_overlap(self[key], value, None, copy=True)
+        try:
+            self._inplace(index_put, key, value)
+        except RuntimeError as e:
+            if _is_index_put(key):
+                raise
+            # torch first takes the view x[key] (index errors) and checks the value against it, then
+            # refuses to write into it (a view now, even of x itself)
+            with _autograd.no_grad():
+                index_put(self.detach(), key, value)
+            if str(e).startswith("a leaf Variable"):
+                raise RuntimeError("a view of " + str(e)) from None
+            raise
         if self.grad_fn is not None and self.grad_fn.node_name is None and not _is_index_put(key):
             self.grad_fn.node_name = "torch::autograd::CopySlices"  # torch copies into a view of x
 
@@ -829,7 +878,7 @@ class Tensor:
         return _ops.add(self, other)
 
     def __radd__(self, other: Any) -> "Tensor":
-        return _ops.add(other, self)
+        return _ops.add(self, other)  # self first, as torch's (the node's inputs in that order)
 
     def __sub__(self, other: Any) -> "Tensor":
         return _ops.sub(self, other)
@@ -844,7 +893,7 @@ class Tensor:
         return _ops.mul(self, other)
 
     def __rmul__(self, other: Any) -> "Tensor":
-        return _ops.mul(other, self)
+        return _ops.mul(self, other)  # self first, as torch's (the node's inputs in that order)
 
     def __truediv__(self, other: Any) -> "Tensor":
         return _ops.div(self, other)
@@ -927,6 +976,162 @@ class Tensor:
 
     def __getitem__(self, key: Any) -> "Tensor":
         return _ops.index(self, key)
+
+
+def _check_converts(value: Any, dtype: np.dtype) -> None:
+    """torch's refusal of a Python number that ``dtype`` cannot hold (inf or nan into an integer,
+    a finite number beyond the range; an unsigned byte takes -255..255, wrapping)."""
+    if dtype.kind == "b" or dtype == np.float64 or isinstance(value, (bool, np.bool_)):
+        return
+    v = complex(value).real if not isinstance(value, (int, np.integer)) else int(value)
+    if dtype.kind == "f":
+        bad = math.isfinite(v) and abs(v) > float(np.finfo(dtype).max)
+    else:
+        info = np.iinfo(dtype)
+        low = -info.max if dtype.kind == "u" else info.min
+        bad = not math.isfinite(v) or not low <= v <= info.max
+    if bad:
+        from .ops._util import C_TYPE
+        name = {"int64": "int64_t", "int8": "int8_t", "int16": "int16_t"}.get(dtype.name, C_TYPE[dtype.name])
+        raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+
+
+_INTERNAL_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a "
+                     "single memory location. Please clone() the tensor before performing the operation.")
+
+
+def _overlaps_itself(a: np.ndarray) -> bool:
+    """Whether elements of ``a`` share memory (an expanded dim: stride 0, size above 1)."""
+    return a.size > 1 and any(st == 0 and n > 1 for n, st in zip(a.shape, a.strides))
+
+
+def _writeable_alias(a: np.ndarray) -> np.ndarray:
+    """``a`` (a view numpy made read-only, as the views of a broadcast array are) as a writeable
+    view of the same memory."""
+    root = a
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    if not a.size:
+        return np.empty(a.shape, a.dtype)  # nothing to write
+    offset = a.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+    return np.ndarray(a.shape, a.dtype, buffer=root, offset=offset, strides=a.strides)
+
+
+def _adopt_saved_output(result: Tensor, target: Tensor) -> None:
+    """``target`` now holds the output of an in-place op (computed as ``result``): if the op kept
+    its output for backward (sigmoid_, exp_), what it kept is ``target``, whose later in-place
+    changes must then make backward refuse, as in torch."""
+    node = result.grad_fn
+    saved = node._saved if node is not None else ()
+    if not saved or type(saved) is not tuple:
+        return
+    for entry in saved:
+        if type(entry) is _autograd.function._SavedOutput and entry.vc is result._vc:
+            entry.array, entry.vc, entry.version = target._array, target._vc, target._vc[0]
+
+
+def _check_overlap(out: Tensor, operand: Tensor, fn: Callable | None, full_ok: bool = True,
+                   copy: bool = False) -> None:
+    """torch refuses an in-place op whose operand lies partly in the memory it writes (the result
+    would depend on the order of the writes): same storage, ranges that overlap, not the very
+    same elements (``full_ok``; index_put refuses those too), where the strides must be the same
+    too -- except for a ``copy`` (setitem's), which skips the very same elements whatever their
+    size-1 dims.  (Not for fill_ and masked_fill_,
+    which take the operand as a number; not for strided or broadcast tensors, where torch does
+    not look; setitem checks for itself.)"""
+    a, b = out._array, operand._array
+    owner_a = a if a.base is None else a.base
+    if owner_a is not (b if b.base is None else b.base) or not a.size or not b.size:
+        return
+    if fn in (_ops.masked_fill, _ops.shape.Overwrite.apply, _ops.indexing.index_put) or not (
+            _is_dense(a) and _is_dense(b)):
+        return
+    start_a, start_b = a.__array_interface__["data"][0], b.__array_interface__["data"][0]
+    end_a, end_b = start_a + a.nbytes, start_b + b.nbytes
+    if full_ok and (start_a, end_a) == (start_b, end_b) and (
+            _layout(a) == _layout(b) if copy else a.strides == b.strides):
+        return
+    if start_a < end_b and start_b < end_a:
+        raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to "
+                           "tensor refer to a single memory location. Please clone() the tensor before "
+                           "performing the operation.")
+
+
+def _layout(a: np.ndarray) -> list:
+    """(size, stride) of each dim but those of size 1 (which leave the elements where they are)."""
+    return [(n, st) for n, st in zip(a.shape, a.strides) if n != 1]
+
+
+def _is_dense(a: np.ndarray) -> bool:
+    """Whether ``a``'s elements fill a block of memory with no gaps, in some order of its dims."""
+    step = a.itemsize
+    for stride, n in sorted((s, n) for s, n in zip(a.strides, a.shape) if n != 1):
+        if stride != step:
+            return False
+        step *= n
+    return True
+
+
+_GRAD_FN_SLOT = Tensor.grad_fn  # the slot itself, which _StaleView hides behind a property
+
+
+class _StaleView(Tensor):
+    """What a view made by a multi-output view op (split, chunk, unbind) becomes once its storage
+    is written in place: torch can no longer say what its graph is, so reading its ``grad_fn``
+    (hence ``is_leaf``, or recording an op on it) raises -- if it has a graph at all (its own
+    node, or a root that requires grad).  Its values and everything else stay usable."""
+
+    __slots__ = ()
+
+    @property
+    def grad_fn(self) -> Any:
+        node = _GRAD_FN_SLOT.__get__(self)
+        if node is None and not self._base[0]._requires_grad:
+            return None
+        raise RuntimeError(_multi_output_view_message(self, "its base or another view of its base has "
+                                                            "been"))
+
+    @grad_fn.setter
+    def grad_fn(self, node: Any) -> None:
+        _GRAD_FN_SLOT.__set__(self, node)
+
+    @property
+    def grad(self) -> "Tensor | None":
+        return self._grad
+
+    def __repr__(self) -> str:  # torch shows the node as "<Invalid>"
+        from ._format import format_tensor
+        shown = Tensor._make(self._array, self._requires_grad)
+        text = format_tensor(shown)
+        return text.replace("requires_grad=True", "grad_fn=<Invalid>") if self._requires_grad else text
+
+    __str__ = __repr__
+
+
+_StaleView.__name__ = _StaleView.__qualname__ = "Tensor"  # type(t) reads as a Tensor, as in torch
+
+
+def _multi_output_view_message(view: Tensor, what: str) -> str:
+    """torch's refusal for an output of a multi-output view op, or a view of one, that ``what``
+    ("is being", or "its base ... has been") modified in place."""
+    output_nr, no_grad = view._base[2]
+    node = _GRAD_FN_SLOT.__get__(view)
+    # torch names the node without "Backward0"
+    name = "" if node is None else node.name().rstrip("0123456789").removesuffix("Backward")
+    if no_grad or node is None:
+        prefix = ("A view was" if node is None
+                  else f"Output {output_nr} of {name} is a view of a view which was")
+        message = f"{prefix} created in no_grad mode and {what} modified inplace with grad mode enabled."
+    else:
+        message = f"Output {output_nr} of {name} is a view and {what} modified inplace."
+    if no_grad:
+        return message + (" Given that this use case is ambiguous and error-prone, it is forbidden. You "
+                          "can clarify your code by moving both the view and the inplace either both "
+                          "inside the no_grad block (if you don't want the inplace to be tracked) or both "
+                          "outside (if you want the inplace to be tracked).")
+    return message + (" This view is the output of a function that returns multiple views. Such functions "
+                      "do not allow the output views to be modified inplace. You should replace the "
+                      "inplace operation by an out-of-place one.")
 
 
 _NON_LEAF_GRAD_WARNING = (
@@ -1025,6 +1230,8 @@ from . import ops as _ops  # noqa: E402
 
 for _name in _ops.TENSOR_METHODS:
     setattr(Tensor, _name, getattr(_ops, _name))
+Tensor.unfold = _ops.windows.unfold  # sliding windows: a method only (torch has no torch.unfold)
+Tensor.polygamma = lambda self, n: _ops.polygamma(n, self)  # (n first in torch.polygamma)
 
 
 def _inplace_method(name: str) -> Callable[..., Tensor]:

@@ -240,6 +240,39 @@ TORCH_NAMES = {
         lu_solve matmul matrix_exp matrix_norm matrix_power matrix_rank multi_dot norm pinv qr slogdet
         solve solve_ex solve_triangular svd svdvals tensorinv tensorsolve vander vecdot vector_norm
     """.split()),
+    "torch.special": frozenset("""
+        Tensor airy_ai bessel_j0 bessel_j1 bessel_y0 bessel_y1 chebyshev_polynomial_t
+        chebyshev_polynomial_u chebyshev_polynomial_v chebyshev_polynomial_w common_args digamma entr erf
+        erfc erfcx erfinv exp2 expit expm1 gammainc gammaincc gammaln hermite_polynomial_h
+        hermite_polynomial_he i0 i0e i1 i1e laguerre_polynomial_l legendre_polynomial_p log1p log_ndtr
+        log_softmax logit logsumexp modified_bessel_i0 modified_bessel_i1 modified_bessel_k0
+        modified_bessel_k1 multi_dim_common multigammaln ndtr ndtri polygamma psi round
+        scaled_modified_bessel_k0 scaled_modified_bessel_k1 shifted_chebyshev_polynomial_t
+        shifted_chebyshev_polynomial_u shifted_chebyshev_polynomial_v shifted_chebyshev_polynomial_w sinc
+        softmax spherical_bessel_j0 xlog1py xlogy zeta
+    """.split()),
+    "torch.amp": frozenset("""
+        GradScaler autocast autocast_mode custom_bwd custom_fwd grad_scaler is_autocast_available
+    """.split()),
+    "torch.distributions": frozenset("""
+        AbsTransform AffineTransform Bernoulli Beta Binomial CatTransform Categorical Cauchy Chi2
+        ComposeTransform ContinuousBernoulli CorrCholeskyTransform CumulativeDistributionTransform
+        Dirichlet Distribution ExpTransform Exponential ExponentialFamily FisherSnedecor Gamma
+        GeneralizedPareto Geometric Gumbel HalfCauchy HalfNormal Independent IndependentTransform
+        InverseGamma Kumaraswamy LKJCholesky Laplace LogNormal LogisticNormal LowRankMultivariateNormal
+        LowerCholeskyTransform MixtureSameFamily Multinomial MultivariateNormal NegativeBinomial Normal
+        OneHotCategorical OneHotCategoricalStraightThrough Pareto Poisson PositiveDefiniteTransform
+        PowerTransform RelaxedBernoulli RelaxedOneHotCategorical ReshapeTransform SigmoidTransform
+        SoftmaxTransform SoftplusTransform StackTransform StickBreakingTransform StudentT TanhTransform
+        Transform TransformedDistribution Uniform VonMises Weibull Wishart bernoulli beta biject_to
+        binomial categorical cauchy chi2 constraint_registry constraints continuous_bernoulli dirichlet
+        distribution exp_family exponential fishersnedecor gamma generalized_pareto geometric gumbel
+        half_cauchy half_normal identity_transform independent inverse_gamma kl kl_divergence kumaraswamy
+        laplace lkj_cholesky log_normal logistic_normal lowrank_multivariate_normal mixture_same_family
+        multinomial multivariate_normal negative_binomial normal one_hot_categorical pareto poisson
+        register_kl relaxed_bernoulli relaxed_categorical studentT transform_to transformed_distribution
+        transforms uniform utils von_mises weibull wishart
+    """.split()),
     "torch.random": frozenset("""
         default_generator fork_rng get_rng_state initial_seed manual_seed seed set_rng_state
         thread_safe_generator

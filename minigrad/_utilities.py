@@ -18,7 +18,7 @@ __all__ = ["pi", "e", "inf", "nan", "newaxis", "set_num_threads", "get_num_threa
            "is_floating_point", "is_nonzero", "typename",
            "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
            "is_deterministic_algorithms_warn_only_enabled", "set_default_device", "get_default_device",
-           "set_float32_matmul_precision", "get_float32_matmul_precision"]
+           "set_float32_matmul_precision", "get_float32_matmul_precision", "compile"]
 
 pi = math.pi
 e = math.e
@@ -183,3 +183,15 @@ def typename(obj: Any) -> str:
     module = getattr(type(obj), "__module__", "")
     qualname = type(obj).__qualname__
     return qualname if module in ("builtins", "__builtin__", None, "") else f"{module}.{qualname}"
+
+
+def compile(model: Any = None, *, fullgraph: bool = False, dynamic: Any = None, backend: Any = "inductor",
+            mode: Any = None, options: Any = None, disable: bool = False) -> Any:
+    """``torch.compile``: minigrad has no compiler, so the model or function comes back as it is
+    (the same numbers, computed op by op).  Used as ``@torch.compile(...)``, the decorator does
+    the same."""
+    if model is None:
+        return lambda fn: fn
+    if not callable(model):
+        raise AssertionError(f"A callable function is expected, but {type(model)} is provided.")
+    return model

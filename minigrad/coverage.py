@@ -21,8 +21,8 @@ __all__ = ["PUBLIC_MODULES", "COVERED", "EXTRA_MODULES", "render", "write", "pag
 PUBLIC_MODULES = ("minigrad", "minigrad.nn", "minigrad.nn.functional", "minigrad.nn.init",
                   "minigrad.nn.utils", "minigrad.optim", "minigrad.optim.lr_scheduler", "minigrad.autograd",
                   "minigrad.autograd.functional", "minigrad.utils", "minigrad.utils.data",
-                  "minigrad.linalg", "minigrad.random", "minigrad.cuda", "minigrad.accelerator",
-                  "minigrad.backends")
+                  "minigrad.linalg", "minigrad.special", "minigrad.amp", "minigrad.distributions",
+                  "minigrad.random", "minigrad.cuda", "minigrad.accelerator", "minigrad.backends")
 # and the Tensor class, whose public methods and properties are compared with torch.Tensor's
 COVERED = (*PUBLIC_MODULES, "minigrad.Tensor")
 # minigrad's own public modules, with no torch counterpart

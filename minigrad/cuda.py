@@ -10,12 +10,14 @@ __all__ = ["is_available", "device_count", "is_initialized", "init", "manual_see
            "seed", "seed_all", "get_rng_state", "get_rng_state_all", "set_rng_state_all", "empty_cache",
            "synchronize", "current_device", "get_device_name", "get_device_properties",
            "get_device_capability", "memory_allocated", "max_memory_allocated", "memory_reserved",
-           "max_memory_reserved", "is_bf16_supported", "get_arch_list", "device"]
+           "max_memory_reserved", "is_bf16_supported", "get_arch_list", "device", "amp"]
 
 from ._missing import missing_attribute_hook as _missing_attribute_hook  # noqa: E402
 __getattr__ = _missing_attribute_hook(__name__)  # names torch has and minigrad lacks
 
 _NOT_COMPILED = "Torch not compiled with CUDA enabled"
+
+from . import _cuda_amp as amp  # noqa: E402  (torch.cuda.amp.GradScaler: switched off here)
 
 
 def _no_cuda() -> AssertionError:

@@ -267,3 +267,83 @@ def test_collate_errors():
                "default_collate: batch must contain")
     both_raise(RuntimeError, lambda lib, data: data.default_collate([lib.ones(2), lib.ones(3)]),
                "stack expects each tensor to be equal size")
+
+
+# ----- iterable datasets, combined datasets, more samplers ----------------------------------------
+def _streams(data):
+    class Stream(data.IterableDataset):
+        """0..n-1 as 0-d int tensors' values: a stream, no index."""
+
+        def __init__(self, n, length=False):
+            self.n, self.length = n, length
+
+        def __iter__(self):
+            return iter(range(self.n))
+
+    class Sized(Stream):
+        def __len__(self):
+            return self.n
+
+    return Stream, Sized
+
+
+def _batches(loader):
+    return [b.tolist() if hasattr(b, "tolist") else b for b in loader]
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib, data, S, L: _batches(data.DataLoader(S(7), batch_size=3)),
+    lambda lib, data, S, L: _batches(data.DataLoader(S(7), batch_size=3, drop_last=True)),
+    lambda lib, data, S, L: _batches(data.DataLoader(S(4), batch_size=None)),
+    lambda lib, data, S, L: _batches(data.DataLoader(S(3) + S(2), batch_size=2)),
+    lambda lib, data, S, L: [len(data.DataLoader(L(7), batch_size=3)), len(data.DataLoader(L(7), batch_size=3,
+                             drop_last=True)), len(data.DataLoader(L(7), batch_size=None)), len(L(3) + L(4))],
+    lambda lib, data, S, L: data.DataLoader(S(7), shuffle=True),
+    lambda lib, data, S, L: data.DataLoader(S(7), sampler=[1, 2]),
+    lambda lib, data, S, L: data.DataLoader(S(7), batch_sampler=[[1]]),
+    lambda lib, data, S, L: len(data.DataLoader(S(7), batch_size=3)),
+    lambda lib, data, S, L: data.ConcatDataset([S(2)]),
+    lambda lib, data, S, L: data.ConcatDataset([]),
+    lambda lib, data, S, L: data.get_worker_info(),
+])
+def test_iterable_datasets_match_torch(make):
+    results = []
+    for lib, data in LIBS:
+        lib.manual_seed(0)
+        try:
+            out = make(lib, data, *_streams(data))
+            results.append(("ok", out, lib.rand(2).tolist()))  # the random stream consumed alike
+        except Exception as e:  # noqa: BLE001  (the refusals are compared)
+            results.append((type(e).__name__, str(e)))
+    assert results[1] == results[0]
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib, data: [data.ConcatDataset([dataset(lib, data, 3), dataset(lib, data, 4)])[i][1].item()
+                       for i in (0, 2, 3, 6, -1, -7)],
+    lambda lib, data: (dataset(lib, data, 3) + dataset(lib, data, 2))[-8],
+    lambda lib, data: [data.StackDataset(dataset(lib, data, 3), dataset(lib, data, 3))[1][1][0].tolist(),
+                       sorted(data.StackDataset(a=dataset(lib, data, 3), b=dataset(lib, data, 3))[2])],
+    lambda lib, data: data.StackDataset(dataset(lib, data, 3), dataset(lib, data, 4)),
+    lambda lib, data: data.StackDataset(),
+    lambda lib, data: list(data.SubsetRandomSampler([10, 20, 30, 40, 50])),
+    lambda lib, data: list(data.SubsetRandomSampler([10, 20, 30], generator=lib.Generator().manual_seed(3))),
+    lambda lib, data: list(data.WeightedRandomSampler([0.1, 0.9, 0.4, 0.0], 10)),
+    lambda lib, data: list(data.WeightedRandomSampler([1.0, 2.0, 3.0], 3, replacement=False)),
+    lambda lib, data: data.WeightedRandomSampler([[1.0, 2.0]], 3),
+    lambda lib, data: data.WeightedRandomSampler([1.0], 0),
+    lambda lib, data: [[b[1].tolist() for b in data.DataLoader(dataset(lib, data, 12), batch_size=4,
+                        sampler=data.WeightedRandomSampler(np.linspace(0.1, 1, 12).tolist(), 8))]],
+])
+def test_combined_datasets_and_samplers_match_torch(make):
+    results = []
+    for lib, data in LIBS:
+        lib.manual_seed(0)
+        try:
+            out = make(lib, data)
+            if isinstance(out, tuple):
+                out = [t.tolist() for t in out]
+            results.append(("ok", out, lib.rand(2).tolist()))
+        except Exception as e:  # noqa: BLE001  (the refusals are compared)
+            results.append((type(e).__name__, str(e)))
+    assert results[1] == results[0]

@@ -9,6 +9,7 @@ root cause that made minigrad disagree.
 from __future__ import annotations
 
 import importlib
+import math
 import json
 import re
 import subprocess
@@ -473,6 +474,8 @@ REFUSED = [
     ("x.grad an int tensor", lambda lib: _set_grad(lib, lambda lib: lib.ones(2, dtype=lib.int64))),
     ("x.grad a list", lambda lib: _set_grad(lib, lambda lib: [1.0, 2.0])),
     ("x.grad None", lambda lib: _set_grad(lib, lambda lib: None)),
+    # torch's kernel keeps the dims of the max it shifts by: a [1, 1] result for a [] output
+    ("logsumexp over () without keepdim", lambda lib: lib.logsumexp(_x(lib, 2, 3), ())),
 ]
 
 
@@ -775,28 +778,14 @@ def test_a_key_with_two_ellipses_is_refused():
         minigrad.ones(2, 3)[..., ...]
 
 
-def test_logsumexp_over_no_dims_reduces_every_dim():
-    """torch's logsumexp(x, ()) reduces every dim with keepdim=True but fails without it (its kernel
-    writes a [1, 1] result into a [] output); minigrad reduces every dim in both cases, as sum does."""
-    x = np.array([[0.5, -1.0, 2.0], [3.0, 0.0, 1.0]], np.float32)
-    with pytest.raises(RuntimeError, match="doesn't match the broadcast shape"):
-        torch.logsumexp(torch.tensor(x), ())
-    expected = torch.logsumexp(torch.tensor(x), (0, 1))
-    _assert_same(_plain(expected, torch), _plain(minigrad.logsumexp(minigrad.tensor(x), ()), minigrad))
-
-
-def test_huber_loss_with_a_target_of_another_float_dtype_has_a_gradient():
+def test_huber_loss_with_a_target_of_another_float_dtype_refuses_a_gradient():
     """torch computes huber_loss(float32 input, float64 target) but its backward then fails ("Found dtype
-    Double but expected Float"); minigrad gives the gradient, that of the target cast to the input's
-    dtype."""
-    def run(lib: Any, target_dtype: Any) -> tuple:
+    Double but expected Float"); minigrad refuses it the same way."""
+    for lib in (torch, minigrad):
         x = leaf(lib, [0.5, -1.0, 2.0])
-        out = F(lib).huber_loss(x, lib.tensor([1.0, 1.0, -3.0], dtype=target_dtype))
-        return out, grads(lib, out, x)
-
-    with pytest.raises(RuntimeError, match="Found dtype Double but expected Float"):
-        run(torch, torch.float64)
-    _assert_same(_plain(run(torch, torch.float32), torch), _plain(run(minigrad, minigrad.float64), minigrad))
+        out = F(lib).huber_loss(x, lib.tensor([1.0, 1.0, -3.0], dtype=lib.float64))
+        with pytest.raises(RuntimeError, match="Found dtype Double but expected Float"):
+            grads(lib, out, x)
 
 
 # -- where torch and minigrad agree although a report said otherwise: pinned against torch -------
@@ -835,3 +824,42 @@ def _bce_with_logits_dtypes(input_dtype: str, target_dtype: str, **weights: str)
                                                                                 weight="float64")))
 def test_bce_with_logits_has_the_targets_dtype(fn):
     check(fn)
+
+
+# ----- more decisions at torch's edges (docs/parity.md), each showing torch's behaviour too ----------
+def test_nearest_interpolation_gradient_is_the_adjoint_of_its_forward():
+    """5 elements at scale 1.05: both forwards pick [x0, x0, x1, x2, x3]; torch's backward is the
+    identity there, minigrad's sends each output's gradient to the element it copied."""
+    grads = {}
+    for lib in (torch, minigrad):
+        x = lib.arange(5.0, requires_grad=True)
+        y = lib.nn.functional.interpolate(x.view(1, 1, 5), scale_factor=1.05, mode="nearest")
+        assert y.flatten().tolist() == [0.0, 0.0, 1.0, 2.0, 3.0]
+        grads[lib.__name__] = lib.autograd.grad(y, x, lib.arange(1.0, 6.0).view(1, 1, 5))[0].tolist()
+    assert grads["torch"] == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert grads["minigrad"] == [3.0, 3.0, 4.0, 5.0, 0.0]
+
+
+def test_gelu_of_inf_is_inf():
+    """torch's vectorised float32 gelu gives nan at inf (8 elements take that path)."""
+    assert math.isnan(torch.nn.functional.gelu(torch.full((8,), math.inf))[0].item())
+    assert torch.nn.functional.gelu(torch.tensor([math.inf], dtype=torch.float64)).item() == math.inf
+    assert minigrad.nn.functional.gelu(minigrad.full((8,), math.inf)).tolist() == [math.inf] * 8
+
+
+def test_an_integer_tensor_filled_from_a_graph_tensor_stays_out_of_the_graph():
+    b_t, b_m = torch.zeros(2, dtype=torch.bool), minigrad.zeros(2, dtype=minigrad.bool)
+    b_t.fill_(torch.tensor(1.0, requires_grad=True))
+    b_m.fill_(minigrad.tensor(1.0, requires_grad=True))
+    assert b_t.requires_grad and not b_m.requires_grad
+    assert b_t.tolist() == b_m.tolist() == [True, True]
+
+
+def test_a_python_bool_base_has_a_gradient():
+    """torch's backward of False ** x fails an internal assert; the gradient is 0 * log(0) terms
+    that vanish where the power is 0: minigrad gives 0."""
+    x = torch.tensor([1.5], requires_grad=True)
+    with pytest.raises(RuntimeError, match="INTERNAL ASSERT FAILED"):
+        torch.autograd.grad((False ** x).sum(), x)
+    xm = minigrad.tensor([1.5], requires_grad=True)
+    assert minigrad.autograd.grad((False ** xm).sum(), xm)[0].tolist() == [0.0]

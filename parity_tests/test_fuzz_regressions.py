@@ -97,6 +97,22 @@ PROGRAMS = {
         "v0 = T.relu(x0) + F.leaky_relu(x0, 0.1) + F.hardtanh(x0) + F.relu6(x0) + F.threshold(x0, 0.1, 0.0)",
         "g = T.autograd.grad(v0.sum(), [x0], create_graph=True)",
         "gg = T.autograd.grad(g[0].sum(), [x0])"],
+    # a Python number stored into a tensor: torch's range checks (signed integers and float32 refuse
+    # what they cannot hold, uint8 wraps, float16 saturates to inf)
+    "numbers stored out of range": [
+        "x0 = T.tensor([-2, 5], dtype=T.int64)", "x0[None] = inf", "x0[0] = 2.7",
+        "x1 = T.zeros(2, dtype=T.int8)",
+        "x1[0] = 300", "x2 = T.zeros(2, dtype=T.uint8)", "x2[1] = -1", "x3 = T.zeros(2, dtype=T.float16)",
+        "x3[0] = 1e38", "x4 = T.zeros(2)", "x4[1] = 1e300"],
+    # an in-place op on an empty part of an expanded tensor writes nothing: no overlap error
+    "in place on an empty slice of an expanded tensor": [
+        "x0 = T.zeros((0, 3), requires_grad=True)", "v1 = T.log2(x0)", "v4 = v1.expand(2, *v1.shape)",
+        "v4[:1].tanh_()", "g = T.autograd.grad(v4.sum() + v1.sum(), [x0])"],
+    # an empty batch with a 0-d target: torch's check reads the target's size 0 (its error class)
+    "cross_entropy of an empty batch with a 0-d target": [
+        "x0 = T.zeros((0, 3, 1))", "v0 = F.cross_entropy(x0, T.tensor(0), reduction='none')",
+        "v1 = F.nll_loss(T.zeros((0, 3)), T.tensor(0))",
+        "v2 = F.cross_entropy(T.zeros((2, 3)), T.tensor(0))"],
     "a kept divisor changed in place": [
         "x0 = T.tensor([0.5, -1.0], requires_grad=True)", "v0 = x0 + 1", "v1 = 2.0 / v0", "v0.mul_(3)",
         "loss = v1.sum()", "g = T.autograd.grad(loss, [x0])"],

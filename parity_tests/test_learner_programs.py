@@ -56,6 +56,26 @@ What each program exercises (its own docstring has the details):
 * ``char_rnn_by_hand.py``: one-hot letters, an RNN step from ``torch.cat`` and ``nn.Linear``,
   ``nn.LogSoftmax``/``nn.NLLLoss``, ``p.data.add_(p.grad.data, alpha=-lr)``,
   ``clip_grad_norm_``, ``topk``, a confusion matrix.
+* ``names_rnn_classifier.py``: ``nn.RNN`` + ``nn.Linear`` on ``hidden[0]`` + ``LogSoftmax``, a
+  ``Dataset`` and ``random_split``, minibatches by ``np.array_split``; then ``nn.GRU``/``nn.LSTM``
+  on ``pad_sequence``/``pack_padded_sequence(enforce_sorted=False)`` batches.
+* ``reinforce_policy_gradient.py``: PyTorch's REINFORCE example on a made-up corridor
+  (``Categorical(probs)``, ``m.log_prob(action)``, normalized discounted returns, ``Adam``), a
+  Gaussian policy with ``Normal``, a VAE-style ELBO with ``Independent``/``rsample``/
+  ``kl_divergence``, a maximum-likelihood ``Normal`` fit, a ``MixtureSameFamily`` Gaussian mixture,
+  ``Bernoulli``/``Uniform``/``Poisson``.
+* ``dcgan_unet_tiny.py``: the DCGAN tutorial's ``ConvTranspose2d``/``BatchNorm2d`` generator and
+  ``Conv2d``/``LeakyReLU`` discriminator with ``weights_init``, ``BCELoss`` and the ``Loss_D``/``Loss_G``
+  lines; a tiny U-Net with ``nn.Upsample(mode='bilinear', align_corners=True)`` or
+  ``ConvTranspose2d`` decoders, ``torch.cat`` skips, ``F.pad``, ``Dropout2d``, ``PixelShuffle`` and
+  ``F.interpolate``.
+* ``transformer_language_model.py``: the "Language Modeling with nn.Transformer" tutorial's
+  ``PositionalEncoding`` buffer, ``nn.TransformerEncoder`` with a causal mask, ``StepLR`` and
+  ``clip_grad_norm_``; ``nn.MultiheadAttention`` weights with a ``key_padding_mask``;
+  ``F.scaled_dot_product_attention(is_causal=True)`` against attention written by hand.
+* ``normal_equations.py``: least squares by ``torch.linalg.solve`` and ``torch.inverse`` of the Gram
+  matrix, ridge regression, the same fit by gradient descent, ``det``/``slogdet``, a Gaussian
+  log-likelihood through ``logdet`` and its gradient, and the ``LinAlgError`` of a singular matrix.
 
 The compares run two at a time (the test machine has two cores); torch is held to one thread so
 the two do not fight over them.  The last tests check the small pieces of API the programs needed.

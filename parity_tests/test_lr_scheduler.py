@@ -29,6 +29,12 @@ SCHEDULERS = [
     ("OneCycleLR", {"max_lr": 0.8, "total_steps": 40}),  # all 40 steps: up, down, to the end
     ("OneCycleLR", {"max_lr": [1.0, 0.3], "epochs": 4, "steps_per_epoch": 11, "pct_start": 0.25,
                     "anneal_strategy": "linear", "three_phase": True, "div_factor": 10.0}),
+    ("CyclicLR", {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 4}),  # 40 steps: five cycles
+    ("CyclicLR", {"base_lr": [0.01, 0.002], "max_lr": 0.1, "step_size_up": 3, "step_size_down": 5,
+                  "mode": "triangular2"}),
+    ("CyclicLR", {"base_lr": 0.001, "max_lr": 0.01, "step_size_up": 4, "mode": "exp_range", "gamma": 0.9}),
+    ("CyclicLR", {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 4, "scale_fn": lambda x: 0.8 ** x,
+                  "scale_mode": "iterations", "max_momentum": 0.95}),
 ]
 IDS = [f"{name}-{i}" for i, (name, _) in enumerate(SCHEDULERS)]
 
@@ -62,7 +68,7 @@ def test_lr_sequence_equals_torchs(name, kw):
     assert m_sched.last_epoch == t_sched.last_epoch == 40
     assert m_sched.base_lrs == t_sched.base_lrs
     assert [g["initial_lr"] for g in m_opt.param_groups] == [g["initial_lr"] for g in t_opt.param_groups]
-    if name != "OneCycleLR":  # which sets initial_lr to max_lr / div_factor
+    if name not in ("OneCycleLR", "CyclicLR"):  # which set initial_lr (max_lr / div_factor, base_lr)
         assert m_sched.base_lrs == [0.1, 0.03]
     # every group entry, the momentum (cycled by OneCycleLR) included
     assert [sorted((k, v) for k, v in g.items() if k != "params") for g in m_opt.param_groups] == \
@@ -209,6 +215,29 @@ def test_one_cycle_cycles_sgd_momentum_and_adam_beta1(opt_name, kw):
             opt.step()
             sched.step()
             run.append((sched.get_last_lr(), [g[key] for g in opt.param_groups]))
+        runs.append(run)
+    assert runs[1] == runs[0]
+
+
+@pytest.mark.parametrize("opt_name", ["SGD", "Adam"])
+def test_cyclic_cycles_sgd_momentum_and_adam_beta1_and_refuses_as_torch(opt_name):
+    runs = []
+    for lib in (torch, minigrad):
+        extra = {"momentum": 0.9} if opt_name == "SGD" else {}
+        opt = getattr(lib.optim, opt_name)([lib.tensor([1.0], requires_grad=True)], lr=0.1, **extra)
+        sched = lib.optim.lr_scheduler.CyclicLR(opt, 0.01, 0.1, step_size_up=3)
+        key = "momentum" if opt_name == "SGD" else "betas"
+        run = [(sched.get_last_lr(), opt.param_groups[0][key])]
+        for _ in range(12):
+            opt.step()
+            sched.step()
+            run.append((sched.get_last_lr(), opt.param_groups[0][key]))
+        for bad in ({"optimizer": lib.optim.Adagrad}, {"mode": "sawtooth"}):
+            make = bad.get("optimizer", lib.optim.SGD)
+            o = make([lib.tensor([1.0], requires_grad=True)], lr=0.1, **({} if "optimizer" in bad else extra))
+            with pytest.raises(ValueError) as info:
+                lib.optim.lr_scheduler.CyclicLR(o, 0.01, 0.1, mode=bad.get("mode", "triangular"))
+            run.append(str(info.value))
         runs.append(run)
     assert runs[1] == runs[0]
 

@@ -4,6 +4,7 @@ gains and fans are the same numbers; errors are the same classes."""
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -125,3 +126,59 @@ def test_zero_element_tensors_warn_like_torch():
     for fn in (init.kaiming_uniform_, init.kaiming_normal_):
         with pytest.warns(UserWarning, match="Initializing zero-element tensors is a no-op"):
             assert fn(minigrad.empty(0, 3)).shape == (0, 3)
+
+
+def _drawn(lib, fill):
+    lib.manual_seed(0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = fill(lib.nn.init, lib)
+    return out.detach().numpy().copy(), sorted(str(w.message) for w in caught)
+
+
+# trunc_normal_ takes torch's two paths: redrawing normals outside [a, b] (most of the mass
+# inside), or accepting uniform draws on [a, b] (little inside); the others are deterministic
+# or draw with randperm
+@pytest.mark.parametrize("fill", [
+    lambda I, lib: I.trunc_normal_(lib.empty(50, 7)),
+    lambda I, lib: I.trunc_normal_(lib.empty(300), std=0.02),
+    lambda I, lib: I.trunc_normal_(lib.empty(400), a=-0.2, b=0.3),
+    lambda I, lib: I.trunc_normal_(lib.empty(100), a=2.5, b=4.0),
+    lambda I, lib: I.trunc_normal_(lib.empty(10), mean=10.0, a=-1.0, b=1.0),
+    lambda I, lib: I.trunc_normal_(lib.empty(30, dtype=lib.float64), std=0.5, a=-0.3, b=0.3),
+    lambda I, lib: I.eye_(lib.empty(3, 5)),
+    lambda I, lib: I.dirac_(lib.empty(4, 2, 3, 3), groups=2),
+    lambda I, lib: I.dirac_(lib.empty(3, 5, 4)),
+    lambda I, lib: I.sparse_(lib.empty(6, 4), 0.5),
+    lambda I, lib: I.xavier_uniform(lib.empty(3, 4)),
+    lambda I, lib: I.normal(lib.empty(3, 4)),
+])
+def test_more_fills_are_bit_identical_to_torch(fill):
+    (t, t_warn), (m, m_warn) = _drawn(torch, fill), _drawn(minigrad, fill)
+    assert m.dtype == t.dtype and np.array_equal(m, t) and m_warn == t_warn
+
+
+@pytest.mark.parametrize("shape, gain", [((5, 3), 1.0), ((3, 6), 2.0), ((4, 2, 3), 1.0)])
+def test_orthogonal_matches_torch(shape, gain):
+    (t, _), (m, _) = (_drawn(lib, lambda I, lib: I.orthogonal_(lib.empty(shape), gain=gain))
+                      for lib in (torch, minigrad))
+    # the same normals, QR-factorized by two LAPACKs in float32: a few ulps apart
+    np.testing.assert_allclose(m, t, rtol=1e-5, atol=1e-6)
+    flat = m.reshape(shape[0], -1)
+    small = flat.T @ flat if shape[0] >= flat.shape[1] else flat @ flat.T
+    np.testing.assert_allclose(small, gain ** 2 * np.eye(small.shape[0]), atol=1e-5)  # orthogonal
+
+
+@pytest.mark.parametrize("call", [
+    lambda I, lib: I.orthogonal_(lib.empty(4)),
+    lambda I, lib: I.eye_(lib.empty(2, 2, 2)),
+    lambda I, lib: I.dirac_(lib.empty(3, 5, 4), groups=2),
+    lambda I, lib: I.dirac_(lib.empty(3, 5)),
+    lambda I, lib: I.sparse_(lib.empty(3), 0.1),
+])
+def test_more_refusals_are_torchs(call):
+    with pytest.raises(Exception) as t_err:
+        call(torch.nn.init, torch)
+    with pytest.raises(Exception) as m_err:
+        call(init, minigrad)
+    assert type(m_err.value) is type(t_err.value) and str(m_err.value) == str(t_err.value)

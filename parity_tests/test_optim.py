@@ -45,6 +45,8 @@ CONFIGS = [
     ("RAdam", {"lr": 0.01, "betas": (0.5, 0.9), "weight_decay": 0.1, "decoupled_weight_decay": True}),
     ("ASGD", {"lr": 0.05}),
     ("ASGD", {"lr": 0.05, "lambd": 0.01, "alpha": 0.5, "t0": 5, "weight_decay": 0.01, "maximize": True}),
+    ("Rprop", {"lr": 0.01}),  # gradients that flip sign: both the grow and the shrink branches
+    ("Rprop", {"lr": 0.05, "etas": (0.3, 1.5), "step_sizes": (1e-3, 0.2), "maximize": True}),
 ]
 IDS = [f"{name}-{'-'.join(f'{k}={v}' for k, v in kw.items())}" for name, kw in CONFIGS]
 
@@ -594,10 +596,14 @@ def test_update_arithmetic_is_torchs_bit_for_bit(torch_scalar_kernel_steps, conf
         after_sqrt = {"p"} | _AFTER_SQRT if name != "SGD" else set()
         for k, (mine, theirs) in results.items():
             if k in after_sqrt:
-                # 2 ulps of the step's terms, bounded by |old value| + |new value| (a sum that
-                # cancels to almost nothing keeps the absolute error of its terms)
+                # a few ulps of the step's terms, bounded by |old value| + |new value| (a sum that
+                # cancels to almost nothing keeps the absolute error of its terms): 2 ulps where
+                # torch's float32 sqrt is correctly rounded; on AMD EPYC it is not (sqrt(0.012773077)
+                # is 0.11301804 in torch, 0.113018036 in IEEE), and Adadelta squares the quotient
+                # of two such roots, so 4 there
+                ulps = 4 if np_dtype == np.float32 and name == "Adadelta" else 2
                 scale = np.abs(theirs) + (np.abs(before[k]) if k in before else 0)
-                assert np.all(np.abs(mine - theirs) <= 2 * np.spacing(scale)), f"step {step}: {k}"
+                assert np.all(np.abs(mine - theirs) <= ulps * np.spacing(scale)), f"step {step}: {k}"
             else:
                 assert np.array_equal(mine, theirs), f"step {step}: {k} differs"
 
@@ -668,3 +674,69 @@ def test_scalar_state_follows_a_float64_default_dtype(name):
             lib.set_default_dtype(previous)
     assert results[1][1] == results[0][1]
     np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-6)
+
+
+# ----- LBFGS: step(closure), several evaluations per step ---------------------------------------------
+def _lbfgs_run(lib, dtype, steps=4, **kw):
+    """A small non-convex regression; per step the loss, then the weights and the evaluation
+    counts torch keeps in the first parameter's state."""
+    rng = np.random.default_rng(0)
+    X = lib.tensor(rng.normal(size=(40, 3)), dtype=dtype)
+    w_true = lib.tensor([1.5, -2.0, 0.5], dtype=dtype)
+    y = (X @ w_true).tanh() + 0.1 * lib.tensor(rng.normal(size=40), dtype=dtype)
+    w = lib.zeros(3, dtype=dtype, requires_grad=True)
+    b = lib.zeros(1, dtype=dtype, requires_grad=True)
+    opt = lib.optim.LBFGS([w, b], **kw)
+
+    def closure():
+        opt.zero_grad()
+        loss = (((X @ w + b).tanh() - y) ** 2).mean() + 0.01 * (w ** 4).sum()
+        loss.backward()
+        return loss
+    losses = [opt.step(closure).item() for _ in range(steps)]
+    return losses, w.detach().numpy(), opt.state[w]["func_evals"], opt.state[w]["n_iter"]
+
+
+@pytest.mark.parametrize("kw", [{}, {"lr": 0.5, "max_iter": 5}, {"line_search_fn": "strong_wolfe"},
+                                {"line_search_fn": "strong_wolfe", "history_size": 3, "max_iter": 30},
+                                {"max_iter": 100, "tolerance_change": 1e-6}])
+def test_lbfgs_follows_torchs_iterates(kw):
+    """float64: the same two-loop recursion and line search, the same stopping decisions (the
+    evaluation counts are equal) and iterates to rounding."""
+    (t_loss, t_w, t_evals, t_iter), (m_loss, m_w, m_evals, m_iter) = (
+        _lbfgs_run(lib, lib.float64, **kw) for lib in (torch, minigrad))
+    assert (m_evals, m_iter) == (t_evals, t_iter)
+    np.testing.assert_allclose(m_loss, t_loss, rtol=1e-12)
+    np.testing.assert_allclose(m_w, t_w, rtol=1e-10, atol=1e-12)  # ~100 dependent float64 updates
+
+
+@pytest.mark.parametrize("kw", [{}, {"line_search_fn": "strong_wolfe"}])
+def test_lbfgs_float32(kw):
+    """float32 dot products are summed in another order by torch's BLAS: iterates agree to float32
+    rounding amplified over the iterations; stopping at a tolerance can then flip by an
+    iteration, so these settings stop on max_iter."""
+    (t_loss, t_w, *_), (m_loss, m_w, *_) = (_lbfgs_run(lib, lib.float32, **kw) for lib in (torch, minigrad))
+    np.testing.assert_allclose(m_loss, t_loss, rtol=1e-5)
+    np.testing.assert_allclose(m_w, t_w, rtol=1e-4, atol=1e-5)
+
+
+def test_lbfgs_print_state_dict_and_refusals_are_torchs():
+    def run(lib):
+        w = lib.zeros(2, requires_grad=True)
+        opt = lib.optim.LBFGS([w], line_search_fn="strong_wolfe")
+
+        def closure():
+            opt.zero_grad()
+            loss = ((w - 1) ** 2).sum()
+            loss.backward()
+            return loss
+        opt.step(closure)
+        state = opt.state_dict()["state"][0]
+        errors = []
+        two_groups = [{"params": [w]}, {"params": [lib.zeros(1, requires_grad=True)]}]
+        for kw in ({"params": two_groups}, {"params": [w], "lr": -1.0}):
+            with pytest.raises(ValueError) as info:
+                lib.optim.LBFGS(**kw)
+            errors.append(str(info.value))
+        return str(opt), sorted(state), state["n_iter"], w.tolist(), errors
+    assert run(minigrad) == run(torch)

@@ -32,8 +32,8 @@ from .._tensor import Tensor
 from ..autograd.function import Function
 from ..autograd.grad_mode import GradMode
 
-__all__ = ["conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
-           "adaptive_avg_pool2d", "pad", "unfold", "fold"]
+__all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "max_pool1d", "max_pool2d",
+           "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "pad", "unfold", "fold"]
 
 
 # ----- numpy helpers: windows as a strided view, and their inverse ---------------------------
@@ -185,6 +185,67 @@ class Convolution(Function):
                 cols = Tensor._make(ctx.cols)
             cols = cols.reshape(batch, groups, rows, length)
             gw = (g @ cols.transpose(-1, -2)).sum(0).reshape(weight.shape)
+        if need_b:
+            gb = grad.sum((0, *range(2, grad.ndim)))
+        return gx, gw, gb, None, None, None, None
+
+
+# ----- transposed convolution -------------------------------------------------------------------
+class ConvTranspose(Function):
+    """The adjoint of ``Convolution`` (its input-gradient map), with its own weight and bias:
+    every input element spreads ``weight``-weighted copies of itself over a kernel-sized window of
+    the output, windows ``stride`` apart, overlaps summed.  As matrices, per group:
+    columns = weight^T (O/G*K, C/G) @ input (C/G, L), then fold adds each column onto its window
+    of the full output ((in - 1) * stride + dilation * (k - 1) + 1 per dim); ``crop`` ((lo, hi)
+    per dim) then removes ``padding`` from both ends and adds ``output_padding`` back at the end.
+
+    Backward: d/d input is the convolution of the gradient with the same weight (so its backward
+    is free), d/d weight = input @ unfold(gradient)^T, d/d bias the summed gradient."""
+
+    node_name = "ConvolutionBackward0"
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, stride, crop, dilation, groups):
+        ctx.save_for_backward(x, weight)
+        ctx.geometry = (stride, crop, dilation, groups)
+        a, w = x._array, weight._array
+        n_in, kernel = w.shape[0], w.shape[2:]
+        n_out = w.shape[1] * groups
+        batch, length = a.shape[0], math.prod(a.shape[2:])
+        rows = w.shape[1] * math.prod(kernel)  # per group
+        cols = np.matmul(w.reshape(groups, n_in // groups, rows).transpose(0, 2, 1),
+                         a.reshape(batch, groups, n_in // groups, length))  # (N, G, rows, L)
+        full = tuple((s - 1) * st + d * (k - 1) + 1 for s, st, d, k in
+                     zip(a.shape[2:], stride, dilation, kernel, strict=True))
+        out = col2im(cols.reshape(batch, groups * rows, length), full, kernel, dilation,
+                     ((0, 0),) * len(kernel), stride)
+        out = pad_array(out, tuple((0, max(-hi, 0)) for _, hi in crop))  # output_padding beyond reach
+        out = out[(Ellipsis, *(slice(lo, lo + f - lo - hi) for f, (lo, hi) in zip(full, crop, strict=True)))]
+        out = np.ascontiguousarray(out)
+        if bias is not None:
+            out += bias._array.reshape((n_out,) + (1,) * len(kernel))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        stride, crop, dilation, groups = ctx.geometry
+        need_x, need_w, need_b = ctx.needs_input_grad[:3]
+        kernel = tuple(weight.shape[2:])
+        g = grad
+        if any(hi < 0 for _, hi in crop):  # the output_padding no window reached: cut it off first
+            g = ConstantPadNd.apply(grad, tuple((0, min(hi, 0)) for _, hi in crop), 0)
+        pads = tuple((lo, max(hi, 0)) for lo, hi in crop)  # the gradient padded back to the full output
+        gx = gw = gb = None
+        if need_x:
+            gx = Convolution.apply(g, weight, None, stride, pads, dilation, groups)
+        if need_w:
+            batch, n_in = x.shape[0], weight.shape[0]
+            length = math.prod(x.shape[2:])
+            cols = Im2Col.apply(g, kernel, dilation, pads, stride)  # (N, O*K, L)
+            cols = cols.reshape(batch, groups, cols.shape[1] // groups, length)
+            xs = x.reshape(batch, groups, n_in // groups, length)
+            gw = (xs @ cols.transpose(-1, -2)).sum(0).reshape(weight.shape)
         if need_b:
             gb = grad.sum((0, *range(2, grad.ndim)))
         return gx, gw, gb, None, None, None, None
@@ -559,6 +620,109 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     """2-D cross-correlation of (N, C, H, W) or (C, H, W) input with (O, C/groups, kh, kw) filters.
     ``padding`` is an int, a pair, 'valid' (none) or 'same' (output size = input size)."""
     return _conv(input, weight, bias, stride, padding, dilation, groups, 2)
+
+
+# ----- transposed convolution -------------------------------------------------------------------
+def _transposed_param(value: Any, n: int, dims: int, name: str) -> tuple:
+    """As torch: the binding makes an int n ints, then the convolution expands a one-element list
+    to the weight's spatial dims and wants exactly that many otherwise."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        value = (int(value),) * n
+    return _conv_param(value, dims, name)
+
+
+def _conv_transpose(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any, padding: Any,
+                    output_padding: Any, groups: int, dilation: Any, n: int) -> Tensor:
+    """conv_transpose1d (n = 1) and conv_transpose2d (n = 2): torch's checks, in its order, then one
+    ``ConvTranspose`` node."""
+    if input.ndim not in (n + 1, n + 2):
+        raise RuntimeError(f"Expected {n + 1}D (unbatched) or {n + 2}D (batched) input to "
+                           f"conv_transpose{n}d, but got input of size: {list(input.shape)}")
+    if isinstance(padding, str):
+        raise TypeError(f"conv_transpose{n}d(): argument 'padding' must be tuple of ints, not str")
+    batched = input.ndim == n + 2
+    x = input if batched else input.unsqueeze(0)
+    dims = weight.ndim - 2
+    stride = _transposed_param(stride, n, dims, "stride")
+    padding = _transposed_param(padding, n, dims, "padding")
+    output_padding = _transposed_param(output_padding, n, dims, "output_padding")
+    dilation = _transposed_param(dilation, n, dims, "dilation")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    if any(p < 0 for p in padding):
+        raise RuntimeError("negative padding is not supported")
+    if any(p < 0 for p in output_padding):
+        raise RuntimeError("negative output_padding is not supported")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(d < 0 for d in dilation):
+        raise RuntimeError("dilation should be greater than zero")
+    w_shape = list(weight.shape)
+    if weight.ndim != x.ndim:
+        raise RuntimeError(f"Expected {weight.ndim}-dimensional input for {weight.ndim}-dimensional weight "
+                           f"{w_shape}, but got {x.ndim}-dimensional input of size {list(x.shape)} instead")
+    if w_shape[0] < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, "
+                           f"but got weight of size {w_shape} instead")
+    if w_shape[0] % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension "
+                           f"0, but got weight of size [{w_shape}] instead")
+    if x.shape[1] != w_shape[0]:
+        raise RuntimeError(f"Given transposed=1, weight of size {w_shape}, expected input{list(x.shape)} to "
+                           f"have {w_shape[0]} channels, but got {x.shape[1]} channels instead")
+    n_out = w_shape[1] * groups
+    if bias is not None and (bias.ndim != 1 or bias.shape[0] != n_out):
+        raise RuntimeError(f"Given transposed=1, weight of size {w_shape}, expected bias to be 1-dimensional "
+                           f"with {n_out} elements, but got bias of size {list(bias.shape)} instead")
+    if 0 in x.shape[2:]:
+        raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: "
+                           f"{list(x.shape)}")
+    if bias is not None and bias.dtype != x.dtype and x.dtype.name != "float64":
+        # (a double input takes any float bias: torch's slow kernel converts it)
+        raise RuntimeError(f"Input type (torch.{_TYPE_NAMES.get(x.dtype.name)}Tensor) and bias type (torch."
+                           f"{_TYPE_NAMES.get(bias.dtype.name)}Tensor) should be the same or input should be "
+                           "a MKLDNN tensor and bias is a dense tensor")
+    _check_conv_dtypes(x, weight, None)
+    # the checks of torch's slow kernel (its oneDNN kernel, which runs float32 on some inputs and
+    # machines, rejects the same inputs with less helpful messages, and allows an empty output)
+    kernel = tuple(weight.shape[2:])
+    outs = tuple((s - 1) * st - 2 * p + d * (k - 1) + 1 + op for s, st, p, d, k, op in
+                 zip(x.shape[2:], stride, padding, dilation, kernel, output_padding, strict=True))
+    hw = (lambda t: (1,) + t) if n == 1 else (lambda t: t)  # 1-d runs as 2-d of height 1
+    k2, s2, d2, p2 = hw(kernel), hw(stride), hw(dilation), hw(output_padding)
+    if min(kernel) <= 0:
+        raise RuntimeError(f"kernel size should be greater than zero, but got kernel_height: {k2[0]} "
+                           f"kernel_width: {k2[1]}")
+    if min(dilation) <= 0:
+        raise RuntimeError(f"dilation should be greater than zero, but got dilation_height: {d2[0]}, "
+                           f"dilation_width: {d2[1]}")
+    if any(p >= s and p >= d for p, s, d in zip(output_padding, stride, dilation, strict=True)):
+        raise RuntimeError(f"output padding must be smaller than either stride or dilation, but got "
+                           f"output_padding_height: {p2[0]} output_padding_width: {p2[1]} stride_height: "
+                           f"{s2[0]} stride_width: {s2[1]} dilation_height: {d2[0]} dilation_width: {d2[1]}")
+    if weight.numel() == 0:
+        raise RuntimeError(f"non-empty 2D or 4D weight tensor expected, but got: {w_shape}")
+    if min(outs) < 1:
+        ins, o2 = hw(tuple(x.shape[2:])), hw(outs)
+        raise RuntimeError(f"Given input size per channel: ({ins[0]} x {ins[1]}). Calculated output size per "
+                           f"channel: ({o2[0]} x {o2[1]}). Output size is too small")
+    crop = tuple((p, p - op) for p, op in zip(padding, output_padding, strict=True))
+    out = ConvTranspose.apply(x, weight, bias, stride, crop, dilation, groups)
+    return out if batched else out.squeeze(0)
+
+
+def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
+                     padding: Any = 0, output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
+    """The adjoint of conv1d ("deconvolution"): (N, C_in, L) with (C_in, C_out/groups, k) filters ->
+    (N, C_out, (L - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1)."""
+    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, 1)
+
+
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
+                     padding: Any = 0, output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
+    """The adjoint of conv2d ("deconvolution"): (N, C_in, H, W) with (C_in, C_out/groups, kh, kw)
+    filters; each output size is (in - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1."""
+    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, 2)
 
 
 # ----- pooling -----------------------------------------------------------------------------------

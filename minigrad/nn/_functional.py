@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .._creation import empty_like, zeros
+from .._creation import zeros
 from .._tensor import Tensor
 from ..autograd.function import Function, ImplicitNode
 from ..ops import pointwise, reduction
@@ -187,7 +187,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     if p == 1:
         noise = zeros((), dtype=input.dtype)  # multiply, so nan stays nan, as torch
     else:
-        noise = empty_like(input)
+        noise = Tensor._make(np.empty_like(input._array))  # input's layout: torch draws in memory order
         noise.bernoulli_(1 - p)
         noise.div_(1 - p)
     return input.mul_(noise) if inplace else input * noise

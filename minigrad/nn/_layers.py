@@ -236,9 +236,7 @@ class Elu(Function):
     and scale) and CELU (input_scale = 1 / alpha).
 
     dy/dx = scale if x > 0 else scale * alpha * input_scale * exp(x * input_scale) (at 0: the
-    second, as torch).  The exp is taken of where(x < 0, x, 0): finite where its branch is not
-    selected (else that branch's zero gradient times inf or nan would make second derivatives
-    nan), and with no second derivative at 0 itself, as torch's."""
+    second, as torch): ``EluBackward``."""
 
     @staticmethod
     def forward(ctx, x, alpha, scale, input_scale, node_name):
@@ -251,18 +249,43 @@ class Elu(Function):
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
-        alpha, scale, input_scale = ctx.coefs
-        inner = where(x < 0, x, 0.0)
-        negative_side = (inner * input_scale).exp() * (alpha * scale * input_scale)
-        return where(x <= 0, grad * negative_side, grad * scale), None, None, None, None
+        return EluBackward.apply(grad, x, ctx.coefs), None, None, None, None
+
+
+class EluBackward(Function):
+    """elu's gradient as one op, as torch's elu_backward: grad * scale where x > 0, else
+    grad * input_scale * alpha * scale * exp(x * input_scale) (float16 computed in float32).
+
+    Linear in grad: its derivative with respect to grad is the same op.  With respect to x it is
+    torch's elu_double_backward, elu_backward(gg * grad * input_scale, x) * (x < 0): 0 at and
+    above 0, but nan there where the gradients are inf or nan (0 * inf), as torch's."""
+
+    torch_inputs = (0, 1)  # torch's node has no input for the coefficients
+
+    @staticmethod
+    def forward(ctx, grad, x, coefs):
+        ctx.save_for_backward(grad, x)
+        ctx.coefs = coefs
+        alpha, scale, input_scale = coefs
+        g, a = grad._array, x._array
+        if g.dtype == np.float16:  # as torch: half math in float32
+            g, a = g.astype(np.float32), a.astype(np.float32)
+        negative = g * input_scale * (alpha * scale) * np.exp(a * input_scale)
+        return np.where(a <= 0, negative, g * scale).astype(grad._array.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, x = ctx.saved_tensors
+        n_grad, nx = ctx.needs_input_grad[:2]
+        d_grad = EluBackward.apply(gg, x, ctx.coefs) if n_grad else None
+        d_x = EluBackward.apply(gg * grad * ctx.coefs[2], x, ctx.coefs) * (x < 0) if nx else None
+        return d_grad, d_x, None
 
 
 class Softplus(Function):
     """log(1 + exp(beta x)) / beta, or x itself where beta x > threshold (where they agree to
-    the float precision).  dy/dx = sigmoid(beta x), or 1 above the threshold; the second
-    derivative is beta sigmoid'(beta x) only strictly below the threshold (torch's
-    softplus_double_backward), so beta x enters the sigmoid through a copy that carries no
-    gradient from the threshold on."""
+    the float precision).  dy/dx = sigmoid(beta x), or 1 above the threshold
+    (``SoftplusBackward``)."""
 
     @staticmethod
     def forward(ctx, x, beta, threshold):
@@ -275,9 +298,42 @@ class Softplus(Function):
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
-        bx = x * ctx.beta
-        below = where(bx >= ctx.threshold, bx.detach(), bx)  # (nan stays differentiable, as torch)
-        return where(bx > ctx.threshold, grad, grad * below.sigmoid()), None, None
+        return SoftplusBackward.apply(grad, x, ctx.beta, ctx.threshold), None, None
+
+
+class SoftplusBackward(Function):
+    """softplus's gradient as one op, as torch's softplus_backward: grad where beta x > threshold,
+    else grad z / (z + 1) with z = exp(beta x) (float16 computed in float32).
+
+    Linear in grad: its derivative with respect to grad is the same op.  With respect to x it is
+    torch's softplus_double_backward, sigmoid_backward(gg * grad, sigmoid(beta x)) * (beta x <
+    threshold) * beta: 0 from the threshold on, but nan there where the gradients are inf or nan
+    (0 * inf), as torch's."""
+
+    torch_inputs = (0, 1)  # torch's node has no input for beta and threshold
+
+    @staticmethod
+    def forward(ctx, grad, x, beta, threshold):
+        ctx.save_for_backward(grad, x)
+        ctx.beta, ctx.threshold = beta, threshold
+        g, a = grad._array, x._array
+        if g.dtype == np.float16:  # as torch: half math in float32
+            g, a = g.astype(np.float32), a.astype(np.float32)
+        bx = a * beta
+        z = np.exp(bx)
+        return np.where(bx > threshold, g, g * z / (z + 1)).astype(grad._array.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, x = ctx.saved_tensors
+        n_grad, nx = ctx.needs_input_grad[:2]
+        d_grad = SoftplusBackward.apply(gg, x, ctx.beta, ctx.threshold) if n_grad else None
+        d_x = None
+        if nx:
+            bx = x * ctx.beta
+            s = bx.sigmoid()
+            d_x = gg * grad * (1 - s) * s * (bx < ctx.threshold) * ctx.beta
+        return d_grad, d_x, None, None
 
 
 class Silu(Function):
@@ -378,7 +434,8 @@ class Gelu(Function):
     dy/dx = Phi(x) + x phi(x), phi(x) = exp(-x^2 / 2) / sqrt(2 pi) the normal density.
 
     With approximate='tanh': y = x (1 + tanh(u)) / 2, u = sqrt(2/pi) (x + 0.044715 x^3);
-    dy/dx = (1 + tanh(u)) / 2 + x / 2 (1 - tanh(u)^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2)."""
+    dy/dx = (1 + tanh(u)) / 2 + x / 2 (1 - tanh(u)^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2)
+    (``GeluBackward``)."""
 
     @staticmethod
     def forward(ctx, x, approximate):
@@ -392,13 +449,60 @@ class Gelu(Function):
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
-        if ctx.approximate == "tanh":
-            t = (_SQRT_2_OVER_PI * (x + _KAPPA * x * x * x)).tanh()
-            slope = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * (_SQRT_2_OVER_PI * (1 + 3 * _KAPPA * x * x))
-            return grad * slope, None
-        cdf = 0.5 * (1 + erf(x / _SQRT_2))
-        pdf = (-0.5 * x * x).exp() * _INV_SQRT_2PI
-        return grad * (cdf + x * pdf), None
+        return GeluBackward.apply(grad, x, ctx.approximate), None
+
+
+class GeluBackward(Function):
+    """gelu's gradient as one op, as torch's gelu_backward: grad * dy/dx with Gelu's formulas
+    (float16 computed in float32).
+
+    Linear in grad: its derivative with respect to grad is the same op.  With respect to x it is
+    torch's gelu_double_backward, gg * grad * d2y/dx2 (``_gelu_second_derivative``), written as
+    torch writes it: so it is nan where x^2 overflows, as torch's."""
+
+    torch_inputs = (0, 1)  # torch's node has no input for ``approximate``
+
+    @staticmethod
+    def forward(ctx, grad, x, approximate):
+        ctx.save_for_backward(grad, x)
+        ctx.approximate = approximate
+        a = x._array
+        if a.dtype == np.float16:  # as torch: half math in float32
+            a = a.astype(np.float32)
+        if approximate == "tanh":
+            a_sq = a * a
+            t = np.tanh(_SQRT_2_OVER_PI * (a + _KAPPA * a_sq * a))
+            slope = 0.5 * (1 + t) + 0.5 * a * (1 - t * t) * (_SQRT_2_OVER_PI * (1 + 3 * _KAPPA * a_sq))
+        else:
+            cdf = 0.5 * (1 + erf(Tensor._make(a / _SQRT_2))._array)
+            slope = cdf + a * (np.exp(a * a * -0.5) * _INV_SQRT_2PI)
+        return (grad._array * slope).astype(grad._array.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, x = ctx.saved_tensors
+        n_grad, nx = ctx.needs_input_grad[:2]
+        d_grad = GeluBackward.apply(gg, x, ctx.approximate) if n_grad else None
+        d_x = gg * grad * _gelu_second_derivative(x, ctx.approximate) if nx else None
+        return d_grad, d_x, None
+
+
+def _gelu_second_derivative(x: Tensor, approximate: str) -> Tensor:
+    """d2/dx2 gelu(x) in Tensor ops, term by term as torch's gelu_double_backward."""
+    if approximate == "tanh":  # y = f (1 + tanh u) with f = x / 2; g = 1 - tanh(u)^2, h = du/dx
+        inner = _SQRT_2_OVER_PI * (x + _KAPPA * x.pow(3))
+        tanh_inner = inner.tanh()
+        sech_inner = 1 / inner.cosh()
+        f = 0.5 * x
+        g = 1 - tanh_inner * tanh_inner
+        h = _SQRT_2_OVER_PI * (1 + 3 * _KAPPA * x * x)
+        f_prime_gh = 0.5 * g * h
+        g_prime_fh = f * h * ((2 * sech_inner) * (-sech_inner * tanh_inner) * h)
+        h_prime_fg = f * g * (6 * _KAPPA * x * _SQRT_2_OVER_PI)
+        return f_prime_gh + f_prime_gh + g_prime_fh + h_prime_fg
+    x_sq = x * x
+    pdf = (-0.5 * x_sq).exp() * _INV_SQRT_2PI
+    return 2 * pdf - x_sq * pdf
 
 
 class PreluKernel(Function):

@@ -1,5 +1,6 @@
 """Convolution layers: ``Conv1d`` and ``Conv2d``, each a thin holder of weight and bias around
-``F.conv1d`` / ``F.conv2d`` (see ``_conv.py`` for how a convolution and its backward work), and
+``F.conv1d`` / ``F.conv2d`` (see ``_conv.py`` for how a convolution and its backward work), their
+transposes ``ConvTranspose1d`` / ``ConvTranspose2d``, and
 ``Unfold`` / ``Fold``, the im2col and col2im a convolution is made of."""
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from .functional import pad as _pad
 from .module import Module
 from .parameter import Parameter
 
-__all__ = ["Conv1d", "Conv2d", "Unfold", "Fold"]
+__all__ = ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d", "Unfold", "Fold"]
 
 
 def _ntuple(value: Any, n: int) -> tuple:
@@ -28,6 +29,7 @@ class _ConvNd(Module):
     range, drawn in that order (the same seed gives torch's numbers)."""
 
     _n = 2
+    _transposed = False  # (ConvTranspose: weight (in_channels, out_channels / groups, *kernel_size))
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
                  padding: Any = 0, dilation: Any = 1, groups: int = 1, bias: bool = True,
@@ -56,7 +58,7 @@ class _ConvNd(Module):
                              f"padding_mode='{padding_mode}'")
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size, self.stride, self.padding, self.dilation = kernel_size, stride, padding, dilation
-        self.transposed, self.output_padding = False, (0,) * n
+        self.transposed, self.output_padding = self._transposed, (0,) * n
         self.groups, self.padding_mode = groups, padding_mode
         # F.pad's amounts for the non-zero padding modes: last dim first, (left, right) each
         if isinstance(padding, str):
@@ -69,8 +71,9 @@ class _ConvNd(Module):
         else:
             amounts = tuple(p for p in reversed(padding) for _ in range(2))
         self._reversed_padding_repeated_twice = amounts
-        self.weight = Parameter(empty((out_channels, in_channels // groups, *kernel_size), device=device,
-                                      dtype=dtype))
+        shape = ((in_channels, out_channels // groups) if self._transposed else
+                 (out_channels, in_channels // groups))
+        self.weight = Parameter(empty((*shape, *kernel_size), device=device, dtype=dtype))
         if bias:
             self.bias = Parameter(empty(out_channels, device=device, dtype=dtype))
         else:
@@ -100,6 +103,8 @@ class _ConvNd(Module):
             s += f", padding={self.padding}"
         if self.dilation != (1,) * len(self.dilation):
             s += f", dilation={self.dilation}"
+        if self.output_padding != (0,) * len(self.output_padding):
+            s += f", output_padding={self.output_padding}"
         if self.groups != 1:
             s += f", groups={self.groups}"
         if self.bias is None:
@@ -117,6 +122,70 @@ class Conv1d(_ConvNd):
 
 class Conv2d(_ConvNd):
     """2-D convolution over (N, C_in, H, W) or (C_in, H, W): weight (C_out, C_in/groups, kh, kw)."""
+
+    _n = 2
+
+
+class _ConvTransposeNd(_ConvNd):
+    """What ConvTranspose1d and ConvTranspose2d share: torch's constructor (output_padding; only
+    'zeros' padding) and the ``output_size`` argument of forward, which picks the output_padding
+    that gives that size.  Initialised as a convolution whose fan_in is out_channels/groups *
+    kernel elements (the weight's dim 1), as torch."""
+
+    _transposed = True
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
+                 padding: Any = 0, output_padding: Any = 0, groups: int = 1, bias: bool = True,
+                 dilation: Any = 1, padding_mode: str = "zeros", device: Any = None,
+                 dtype: Any = None) -> None:
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
+        n = self._n
+        super().__init__(in_channels, out_channels, kernel_size, stride, _ntuple(padding, n), dilation,
+                         groups, bias, padding_mode, device, dtype)
+        self.output_padding = _ntuple(output_padding, n)
+
+    def _output_padding(self, input: Tensor, output_size: Any, stride: Any, padding: Any, kernel_size: Any,
+                        num_spatial_dims: int, dilation: Any = None) -> tuple:
+        if output_size is None:
+            return tuple(self.output_padding)
+        n = num_spatial_dims
+        non_spatial = 2 if input.ndim == n + 2 else 1
+        if len(output_size) == non_spatial + n:
+            output_size = output_size[non_spatial:]
+        if len(output_size) != n:
+            raise ValueError(f"ConvTranspose{n}D: for {input.ndim}D input, output_size must have {n} or "
+                             f"{non_spatial + n} elements (got {len(output_size)})")
+        dilation = (1,) * n if dilation is None else dilation
+        min_sizes = [(input.shape[d + non_spatial] - 1) * stride[d] - 2 * padding[d]
+                     + dilation[d] * (kernel_size[d] - 1) + 1 for d in range(n)]
+        max_sizes = [m + stride[d] - 1 for d, m in enumerate(min_sizes)]
+        for size, lo, hi in zip(output_size, min_sizes, max_sizes, strict=True):
+            if size < lo or size > hi:
+                spatial = type(input.size())(input.shape[2:])
+                raise ValueError(f"requested an output size of {output_size}, but valid sizes range from "
+                                 f"{min_sizes} to {max_sizes} (for an input of {spatial})")
+        return tuple(size - lo for size, lo in zip(output_size, min_sizes, strict=True))
+
+    def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
+        if self.padding_mode != "zeros":
+            raise ValueError(f"Only `zeros` padding mode is supported for {type(self).__name__}")
+        output_padding = self._output_padding(input, output_size, self.stride, self.padding, self.kernel_size,
+                                              self._n, self.dilation)
+        fn = _conv.conv_transpose1d if self._n == 1 else _conv.conv_transpose2d
+        return fn(input, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups,
+                  self.dilation)
+
+
+class ConvTranspose1d(_ConvTransposeNd):
+    """1-D transposed convolution over (N, C_in, L) or (C_in, L): weight (C_in, C_out/groups, k)."""
+
+    _n = 1
+
+
+class ConvTranspose2d(_ConvTransposeNd):
+    """2-D transposed convolution ("deconvolution", the upsampling layer of DCGAN generators and
+    U-Net decoders) over (N, C_in, H, W) or (C_in, H, W): weight (C_in, C_out/groups, kh, kw)."""
 
     _n = 2
 

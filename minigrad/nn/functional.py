@@ -64,3 +64,23 @@ _LOSS_FUNCTIONS = (
 )
 __all__ += list(_LOSS_FUNCTIONS)
 DIFFERENTIABLE += _LOSS_FUNCTIONS
+
+# Transposed convolution, dropout variants, interpolation, pixel shuffle (_conv.py, _upsampling.py)
+from ._conv import conv_transpose1d, conv_transpose2d  # noqa: E402,F401
+from ._dropout import alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout  # noqa: E402,F401
+from ._upsampling import (interpolate, pixel_shuffle, pixel_unshuffle, upsample, upsample_bilinear,  # noqa: E402,F401
+                          upsample_nearest)  # noqa: F401
+
+_UPSAMPLING_FUNCTIONS = (
+    "conv_transpose1d", "conv_transpose2d", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout",
+    "feature_alpha_dropout", "interpolate", "pixel_shuffle", "pixel_unshuffle",
+)
+__all__ += list(_UPSAMPLING_FUNCTIONS) + ["upsample", "upsample_nearest", "upsample_bilinear"]
+DIFFERENTIABLE += _UPSAMPLING_FUNCTIONS
+
+# Attention (the Functions live in _attention.py)
+from ._attention import multi_head_attention_forward, scaled_dot_product_attention  # noqa: E402,F401
+
+_ATTENTION_FUNCTIONS = ("scaled_dot_product_attention", "multi_head_attention_forward")
+__all__ += list(_ATTENTION_FUNCTIONS)
+DIFFERENTIABLE += ("scaled_dot_product_attention",)

@@ -132,3 +132,128 @@ def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
         _warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
         return tensor
     return normal_(tensor, 0, _kaiming_std(tensor, a, mode, nonlinearity), generator)
+
+
+def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
+                  generator: Any = None) -> Tensor:
+    """N(mean, std^2) restricted to [a, b].  As torch draws it, so the numbers match: when [a, b]
+    holds most of the mass (p > 0.3) redraw the normals that fall outside; else draw uniformly on
+    [a, b] and accept each with probability exp(-z^2/2) / (its peak on [a, b])."""
+    def cdf(x: float) -> float:
+        return (1.0 + _math.erf(x / _math.sqrt(2.0))) / 2.0
+
+    if mean < a - 2 * std or mean > b + 2 * std:
+        _warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution "
+                       "of values may be incorrect.", stacklevel=2)
+    from .. import where
+    with _no_grad():
+        if cdf((b - mean) / std) - cdf((a - mean) / std) > 0.3:
+            lo, hi = tensor.new_tensor(a).item(), tensor.new_tensor(b).item()  # the bounds in the dtype
+            result = tensor.normal_(mean, std, generator=generator)
+            while True:
+                outside = (result < lo) | (result > hi)
+                if not outside.any():
+                    break
+                redrawn = result.new_empty(result.shape).normal_(mean, std, generator=generator)
+                result = where(outside, redrawn, result)
+            return tensor if result is tensor else tensor.copy_(result)
+        log_peak = -0.5 * ((max(a, min(mean, b)) - mean) / std) ** 2  # log density's max on [a, b]
+
+        def log_accept(x: Tensor) -> Tensor:  # log of the acceptance probability of x
+            return ((x - mean) / std).pow(2).mul(-0.5).sub(log_peak)
+
+        tensor.uniform_(a, b, generator=generator)
+        accept = tensor.new_empty(tensor.shape)
+        pending = accept.uniform_(generator=generator).log_().gt(log_accept(tensor))
+        result = tensor
+        while pending.any():
+            candidates = tensor.new_empty(tensor.shape).uniform_(a, b, generator=generator)
+            result = where(pending, candidates, result)
+            pending = where(pending, accept.uniform_(generator=generator).log_().gt(log_accept(candidates)),
+                            pending)
+        return tensor if result is tensor else tensor.copy_(result)
+
+
+def orthogonal_(tensor: Tensor, gain: float = 1, generator: Any = None) -> Tensor:
+    """A (semi-)orthogonal matrix (trailing dims flattened), from the QR factorization of a
+    normal matrix with R's diagonal made positive; times ``gain``."""
+    if tensor.ndim < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    import numpy as np
+
+    from .._tensor import Tensor as _Tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    with _no_grad():
+        flat = tensor.new_empty((rows, cols)).normal_(0, 1, generator=generator)._array
+        flat = flat.T if rows < cols else flat
+        q, r = np.linalg.qr(flat)
+        q = q * np.sign(np.diagonal(r))  # the factorization with a positive diagonal: unique
+        q = q.T if rows < cols else q
+        tensor.copy_(_Tensor._make(np.ascontiguousarray(q).reshape(tuple(tensor.shape))))
+        return tensor.mul_(gain)
+
+
+def eye_(tensor: Tensor) -> Tensor:
+    """The identity matrix (as much of it as fits) in a 2-d tensor."""
+    if tensor.ndim != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    from .. import eye
+    with _no_grad():
+        return tensor.copy_(eye(*tensor.shape))
+
+
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
+    """A convolution kernel that passes each input channel (of each group) through unchanged: a 1
+    at the centre of the kernel from channel d to channel d, zeros elsewhere."""
+    if tensor.ndim not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    sizes = tuple(tensor.shape)
+    if sizes[0] % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    per_group = sizes[0] // groups
+    centre = tuple(n // 2 for n in sizes[2:])
+    with _no_grad():
+        tensor.zero_()
+        for g in range(groups):
+            for d in range(min(per_group, sizes[1])):
+                tensor[(g * per_group + d, d, *centre)] = 1
+    return tensor
+
+
+def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Any = None) -> Tensor:
+    """N(0, std^2) with a fraction ``sparsity`` of each column set to 0 (rows drawn by randperm)."""
+    if tensor.ndim != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    from .. import randperm
+    rows, cols = tensor.shape
+    zeros = _math.ceil(sparsity * rows)
+    with _no_grad():
+        tensor.normal_(0, std, generator=generator)
+        for col in range(cols):
+            tensor[randperm(rows)[:zeros], col] = 0
+    return tensor
+
+
+def _deprecated(new: Any) -> Any:
+    """torch's old names without the underscore: the function, with a FutureWarning."""
+    old = new.__name__[:-1]
+
+    def fn(*args: Any, **kwargs: Any) -> Any:
+        _warnings.warn(f"`nn.init.{old}` is now deprecated in favor of `nn.init.{new.__name__}`.",
+                       FutureWarning, stacklevel=2)
+        return new(*args, **kwargs)
+    fn.__name__ = fn.__qualname__ = old
+    fn.__doc__ = f"{old}(...): deprecated, use ``{new.__name__}``."
+    return fn
+
+
+uniform, normal, constant = _deprecated(uniform_), _deprecated(normal_), _deprecated(constant_)
+xavier_uniform, xavier_normal = _deprecated(xavier_uniform_), _deprecated(xavier_normal_)
+kaiming_uniform, kaiming_normal = _deprecated(kaiming_uniform_), _deprecated(kaiming_normal_)
+orthogonal, sparse = _deprecated(orthogonal_), _deprecated(sparse_)
+
+__all__ += ["trunc_normal_", "orthogonal_", "eye_", "dirac_", "sparse_", "uniform", "normal", "constant",
+            "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal", "orthogonal", "sparse"]

@@ -148,8 +148,8 @@ def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any
     the gradient is sign(input - target), 0 where they are equal.)"""
     _warn_size(input, target)
     reduction = _reduction(reduction, size_average, reduce)
-    x, y = operands(*_broadcast(input, target))  # (broadcast first: a 0-d target's dtype then counts)
-    errors = (x - y).abs()
+    x, y = _broadcast(input, target)  # (broadcast first: a 0-d target's dtype then counts)
+    errors = (x - y).abs()  # (a bool target is refused here, by the subtraction, as in torch)
     if weight is not None:
         return _weighted(errors, weight, input, reduction)
     return _reduce_tensor(errors, reduction)
@@ -292,22 +292,25 @@ class BinaryCrossEntropyWithLogits(Function):
 
     p (``pos_weight``) weighs the positive term.  d/dx = ((1 + (p - 1) y) sigmoid(x) - p y) w,
     which is w (sigmoid(x) - y) when p = 1;  d/dy = (log sigmoid(-x) - p log sigmoid(x)) w.
-    The loss has the target's dtype (``out_dtype``), as torch's."""
+    ``dtypes``: the input's and the target's.  As torch, each step computes in the promoted
+    dtype and is stored in place: log sigmoid in the input's dtype, the loss in the target's."""
 
     torch_inputs = (0, 1)  # the tensor inputs
 
     @staticmethod
-    def forward(ctx, x, y, weight, pos_weight, reduction, out_dtype):
-        z, t = x._array, y._array
+    def forward(ctx, x, y, weight, pos_weight, reduction, dtypes):
+        in_dtype, out_dtype = dtypes  # (x and y come promoted to a common dtype: casts back are exact)
+        z, t = x._array.astype(in_dtype, copy=False), y._array.astype(out_dtype, copy=False)
         log_sig = _log_sigmoid(z)
         if pos_weight is not None:
-            log_sig = ((pos_weight._array - 1) * t + 1) * log_sig
-        loss = (1 - t) * z - log_sig
+            log_sig = (((pos_weight._array - 1) * t + 1) * log_sig).astype(in_dtype, copy=False)
+        loss = ((1 - t) * z).astype(out_dtype, copy=False)
+        loss = (loss - log_sig).astype(out_dtype, copy=False)
         if weight is not None:
-            loss = loss * weight._array
+            loss = (loss * weight._array).astype(out_dtype, copy=False)
         ctx.save_for_backward(x, y, weight, pos_weight)
         ctx.divisor = _mean_divisor(reduction, z.size)
-        return np.asarray(_reduce(loss, reduction)).astype(out_dtype, copy=False)
+        return np.asarray(_reduce(loss, reduction))
 
     @staticmethod
     def backward(ctx, grad):
@@ -339,6 +342,9 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     if input._array.dtype.kind != "f":
         raise NotImplementedError(f"\"log_sigmoid_cpu\" not implemented for "
                                   f"'{_SCALAR_NAMES[input.dtype.name]}'")
+    if target._array.dtype.kind == "b":  # torch's 1 - target is a bool subtraction
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
     if target._array.dtype.kind != "f":
         raise RuntimeError(f"result type {_SCALAR_NAMES[input.dtype.name]} can't be cast to the "
                            f"desired output type {_SCALAR_NAMES[target.dtype.name]}")
@@ -351,7 +357,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
         weight = _expand_weight(weight.to(x.dtype), shape)
     if pos_weight is not None:
         pos_weight = _expand_weight(pos_weight.to(x.dtype), shape, "pos_weight")
-    return BinaryCrossEntropyWithLogits.apply(x, y, weight, pos_weight, reduction, target._array.dtype)
+    return BinaryCrossEntropyWithLogits.apply(x, y, weight, pos_weight, reduction,
+                                              (input._array.dtype, target._array.dtype))
 
 
 # ----- multi-class classification ---------------------------------------------------------------
@@ -361,7 +368,8 @@ class NllLoss(Function):
     Targets equal to ``ignore_index`` count 0.
 
     'mean' divides by the total weight of the counted targets (not by N).  The gradient is
-    -w[t_i] (over that total) at position t_i and 0 elsewhere (``NllLossBackward``)."""
+    -w[t_i] (over that total) at position t_i and 0 elsewhere (``NllLossBackward``).  A reduced
+    loss is accumulated as torch's, 0 - sum w x: +0, never -0, for a sum of zeros or of nothing."""
 
     torch_inputs = (0,)  # torch's node: input only (target and weight are not differentiated)
 
@@ -379,10 +387,11 @@ class NllLoss(Function):
         safe_t = t if ignored is None else np.where(ignored, 0, t)  # ignored: any valid index
         picks = np.arange(n)[:, None], safe_t, np.arange(k)  # the (N, K) picked positions of a
         ctx.picks, ctx.nck, ctx.shape, ctx.ignored = picks, nck, x._array.shape, ignored
+        ctx.save_for_backward(x)  # (torch's backward op takes the input)
         if weight is None and ignored is None and reduction != "none":  # every weight is 1
             total = a.dtype.type(n * k)
             ctx.coef = Tensor._make(np.full((n, k), -1 / total if reduction == "mean" else -1, a.dtype))
-            loss = -a[picks].sum()
+            loss = a.dtype.type(0) - a[picks].sum()
             return loss / total if reduction == "mean" else loss
         w = weight._array[safe_t] if weight is not None else np.ones(t.shape, a.dtype)
         if ignored is not None:
@@ -392,7 +401,9 @@ class NllLoss(Function):
             losses[ignored] = 0  # not 0 * x: an ignored row counts nothing, even with nan or inf in it
         if reduction == "none":  # one loss per target element
             ctx.coef = Tensor._make(-w)
-            return losses.reshape(target._array.shape if x._array.ndim > 1 else ())
+            if x._array.ndim == 1:  # torch sums the single loss of a 1-d input: + 0 makes -0 +0
+                return losses.reshape(()) + a.dtype.type(0)
+            return losses.reshape(target._array.shape)
         total = w.sum(dtype=a.dtype)  # 0 if every target is ignored: 'mean' is then nan, as torch
         coef = -w / total if reduction == "mean" else -w
         if ignored is not None and reduction == "mean":
@@ -402,7 +413,8 @@ class NllLoss(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        gx = NllLossBackward.apply(grad, ctx.coef, ctx.picks, ctx.nck, ctx.shape, ctx.ignored)
+        x, = ctx.saved_tensors
+        gx = NllLossBackward.apply(grad, x, ctx.coef, ctx.picks, ctx.nck, ctx.shape, ctx.ignored)
         return gx, None, None, None, None, None
 
 
@@ -410,10 +422,12 @@ class NllLossBackward(Function):
     """nll_loss's gradient as one op: zeros of the input's shape with grad * coef written at the
     picked positions (coef = -w[t_i], over the total weight for 'mean').  It is linear in
     ``grad``: its own backward gathers gg at the same positions, times coef, summed to grad's
-    shape."""
+    shape.  It takes the input x, as torch's op, which it does not depend on: x gets zeros."""
+
+    torch_inputs = (0, 1)  # grad and the input
 
     @staticmethod
-    def forward(ctx, grad, coef, picks, nck, shape, ignored):
+    def forward(ctx, grad, x, coef, picks, nck, shape, ignored):
         ctx.coef, ctx.picks, ctx.nck, ctx.grad_shape = coef, picks, nck, grad._array.shape
         ctx.ignored = ignored
         g, c = grad._array, coef._array
@@ -425,11 +439,15 @@ class NllLossBackward(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        picked = gg.reshape(ctx.nck)[ctx.picks] * ctx.coef
-        if ctx.ignored is not None:
-            picked = where(Tensor._make(ctx.ignored), 0.0, picked)
-        d_grad = picked.reshape(ctx.grad_shape) if ctx.grad_shape else picked.sum()
-        return d_grad, None, None, None, None, None
+        d_grad = d_x = None
+        if ctx.needs_input_grad[0]:
+            picked = gg.reshape(ctx.nck)[ctx.picks] * ctx.coef
+            if ctx.ignored is not None:
+                picked = where(Tensor._make(ctx.ignored), 0.0, picked)
+            d_grad = picked.reshape(ctx.grad_shape) if ctx.grad_shape else picked.sum()
+        if ctx.needs_input_grad[1]:
+            d_x = gg.new_zeros(gg.shape)  # (torch's zeros_like(grad))
+        return d_grad, d_x, None, None, None, None, None
 
 
 def _check_target(target: Tensor) -> None:
@@ -445,6 +463,10 @@ def _nck(input: Tensor, target: Tensor) -> tuple[int, int, int]:
     ndim, t_ndim = len(shape), len(t_shape)
     if ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {ndim})")
+    if ndim != 1 and t_ndim == 0 and shape[0] == 0:  # torch's check reads the 0-d target's size 0
+        if ndim == 2:
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        raise RuntimeError("ArrayRef: invalid slice, N = 1; size = 0")  # (torch's words, from inside)
     if ndim != 1 and (t_ndim == 0 or shape[0] != t_shape[0]):
         raise ValueError(f"Expected input batch_size ({shape[0]}) to match target batch_size "
                          f"({t_shape[0] if t_ndim else 0}).")
@@ -559,19 +581,18 @@ def _cross_entropy_soft(input: Tensor, target: Tensor, weight: Tensor | None, re
 class SmoothL1Loss(Function):
     """With d = x - y:  0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta.
 
-    d/dx = d / beta inside, sign(d) outside (the two agree at |d| == beta);  d/dy = -d/dx.
-    The second derivative is 1 / beta strictly inside and 0 elsewhere, at |d| == beta too, as
-    torch's smooth_l1_loss_double_backward."""
+    d/dx = d / beta inside, sign(d) outside (the two agree at |d| == beta);  d/dy = -d/dx, which
+    torch computes as the gradient with x and y swapped (``SmoothL1LossBackward``).  y may be a
+    bool target: the loss and its gradient take it, the second derivative refuses it."""
 
     torch_inputs = (0, 1)  # the tensor inputs
-    scale = None  # HuberLoss sets it to delta: Huber is delta * smooth_l1 with beta = delta
+    backward_op: Any = None  # SmoothL1LossBackward, or HuberLossBackward (set below)
 
     @staticmethod
     def forward(ctx, x, y, reduction, beta):
         ctx.save_for_backward(x, y)
-        ctx.beta, ctx.divisor = beta, _mean_divisor(reduction, x._array.size)
-        z = np.abs(x._array - y._array)
-        return _reduce(ctx._pointwise(z, beta), reduction)
+        ctx.beta, ctx.reduction = beta, reduction
+        return _reduce(ctx._pointwise(np.abs(x._array - y._array), beta), reduction)
 
     @staticmethod
     def _pointwise(z, beta):
@@ -580,36 +601,100 @@ class SmoothL1Loss(Function):
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
-        d = x - y
-        beta = ctx.beta
-        # inside: the slope d / beta (Huber: d); outside: +-1 (Huber: +-delta)
-        # a nan d gives a nan slope (torch's kernel) with no second derivative (torch's double
-        # backward counts only |d| < beta as inside)
-        inside = where(d.abs() < beta, d, d.detach())
-        if ctx.scale is None:
-            slope = where(d.abs() >= beta, d.sign(), inside / beta)
-        else:
-            slope = where(d.abs() >= beta, d.sign() * ctx.scale, inside)
-        g = slope * grad
-        if ctx.divisor != 1:
-            g = g / ctx.divisor
         nx, ny = ctx.needs_input_grad[:2]
-        return g if nx else None, -g if ny else None, None, None
+        op, args = ctx.backward_op, (ctx.reduction, ctx.beta)
+        return (op.apply(grad, x, y, *args) if nx else None, op.apply(grad, y, x, *args) if ny else None,
+                None, None, None)
+
+
+class SmoothL1LossBackward(Function):
+    """smooth_l1_loss's gradient with respect to x as one op, as torch's smooth_l1_loss_backward:
+    with d = x - y, grad * d / beta where |d| < beta, else grad * sign(d) (nan for a nan d),
+    times 1 / n for 'mean'.
+
+    Linear in grad.  Its own derivatives are torch's smooth_l1_loss_double_backward: with
+    respect to x, gg * grad / beta where |d| < beta and 0 elsewhere (nan there if the gradients
+    are inf or nan), minus that for y; with respect to grad, this op again."""
+
+    torch_inputs = (0, 1, 2)  # torch's node has no input for reduction and beta
+
+    @staticmethod
+    def forward(ctx, grad, x, y, reduction, beta):
+        ctx.save_for_backward(grad, x, y)
+        ctx.reduction, ctx.beta = reduction, beta
+        a, g = x._array, grad._array
+        norm = a.dtype.type(1 / a.size if reduction == "mean" and a.size else 1)
+        d = a - y._array
+        return np.where(d <= -beta, -norm * g * ctx._outer(beta),
+                        np.where(d >= beta, norm * g * ctx._outer(beta), ctx._inner(norm * d * g, beta)))
+
+    @staticmethod
+    def _outer(beta):  # the slope's size outside: 1 (Huber: delta)
+        return 1
+
+    @staticmethod
+    def _inner(t, beta):  # the slope inside, from norm * d * grad: over beta (Huber: itself)
+        return t / beta
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, x, y = ctx.saved_tensors
+        n_grad, nx, ny = ctx.needs_input_grad[:3]
+        d_grad = d_x = None
+        if n_grad:  # the op is linear in grad; summed to grad's shape for a reduced loss
+            if ctx.reduction == "none":
+                d_grad = type(ctx).apply(gg, x, y, ctx.reduction, ctx.beta)
+            else:
+                d_grad = (type(ctx).apply(ones_like(grad), x, y, ctx.reduction, ctx.beta) * gg).sum()
+        if nx or ny:  # (a bool y is refused here, by the subtraction, as in torch)
+            d_x = ctx._inner((gg * grad) * ((x - y).abs() < ctx.beta), ctx.beta)
+            if ctx.reduction == "mean":
+                d_x = d_x / x.numel()
+        return d_grad, d_x if nx else None, -d_x if ny else None, None, None
 
 
 class HuberLoss(SmoothL1Loss):
-    """With d = x - y:  0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta).
+    """With d = x - y:  0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta): delta *
+    smooth_l1 with beta = delta, d/dx = d inside, delta sign(d) outside (``HuberLossBackward``).
 
-    delta * smooth_l1 with beta = delta: d/dx = d inside, delta sign(d) outside."""
+    ``dtypes``: the input's and the target's dtype when they differ: torch's forward computes
+    each loss in their promoted dtype and stores it in the input's, its backward refuses them."""
 
     @staticmethod
-    def forward(ctx, x, y, reduction, delta):
-        ctx.scale = delta
-        return SmoothL1Loss.forward(ctx, x, y, reduction, delta)
+    def forward(ctx, x, y, reduction, delta, dtypes=None):
+        ctx.dtypes = dtypes
+        if dtypes is None:
+            return SmoothL1Loss.forward(ctx, x, y, reduction, delta)
+        a, b = (t._array for t in operands(x, y))  # (nothing saved: the backward refuses)
+        return _reduce(HuberLoss._pointwise(np.abs(a - b), delta).astype(x._array.dtype), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if ctx.dtypes is not None:  # torch's kernel expects the dtype of the tensor it differentiates
+            own, other = ctx.dtypes if ctx.needs_input_grad[0] else ctx.dtypes[::-1]
+            raise RuntimeError(f"Found dtype {_SCALAR_NAMES[other.name]} but expected "
+                               f"{_SCALAR_NAMES[own.name]}")
+        return SmoothL1Loss.backward(ctx, grad)
 
     @staticmethod
     def _pointwise(z, delta):
         return np.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta))
+
+
+class HuberLossBackward(SmoothL1LossBackward):
+    """huber_loss's gradient as one op, as torch's huber_loss_backward: SmoothL1LossBackward's
+    with slope d inside and +-delta outside."""
+
+    @staticmethod
+    def _outer(delta):
+        return delta
+
+    @staticmethod
+    def _inner(t, delta):
+        return t
+
+
+SmoothL1Loss.backward_op, HuberLoss.backward_op = SmoothL1LossBackward, HuberLossBackward
 
 
 def _float_only(kernel: str, x: Tensor) -> None:
@@ -623,12 +708,15 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, redu
     sensitive to outliers than mse_loss.  ``beta=0`` is l1_loss."""
     _warn_size(input, target)
     reduction = _reduction(reduction, size_average, reduce)
-    x, y = operands(*_broadcast(input, target))  # (broadcast first: a 0-d target's dtype then counts)
+    pair = _broadcast(input, target)  # (broadcast first: a 0-d target's dtype then counts)
     if beta == 0.0:  # torch calls l1_loss then (an |x - y| graph)
-        return _reduce_tensor((x - y).abs(), reduction)
+        return _reduce_tensor((pair[0] - pair[1]).abs(), reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    x, y = operands(*pair)
     _float_only("smooth_l1_cpu", x)
+    if pair[1]._array.dtype.kind == "b":  # kept bool: torch's second derivative refuses it
+        y = pair[1]
     return SmoothL1Loss.apply(x, y, reduction, float(beta))
 
 
@@ -641,37 +729,42 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     _float_only("huber_cpu", operands(input, target)[0])
     _cast_to_input(input, target)
-    x, y = _broadcast(input, target.to(input.dtype))  # (the loss has the input's dtype)
+    x, y = _broadcast(input, target)  # (broadcast first: a 0-d target's dtype then counts)
+    dtypes = None if target.dtype == input.dtype else (input.dtype, target.dtype)
     if weight is None:
-        return HuberLoss.apply(x, y, _reduction(reduction), float(delta))
+        return HuberLoss.apply(x, y, _reduction(reduction), float(delta), dtypes)
     if weight.shape != input.shape:
         raise ValueError("Weights and input must have the same size.")
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
     # torch multiplies the unreduced loss by the weight, and 'mean' is then a plain mean
-    return _reduce_tensor(HuberLoss.apply(x, y, "none", float(delta)) * weight, reduction)
+    return _reduce_tensor(HuberLoss.apply(x, y, "none", float(delta), dtypes) * weight, reduction)
 
 
 # ----- margin losses on +-1 targets -----------------------------------------------------------------
 class SoftMarginLoss(Function):
     """log(1 + exp(-y x)) for labels y = +-1: logistic loss.  d/dx = -y z / (1 + z) with
     z = exp(-y x), written so as torch (so it is nan, as torch's, where z overflows).
-    (torch does not differentiate it with respect to the target.)"""
+    (torch does not differentiate it with respect to the target.)  ``bool_target``: the target
+    as given, when it was bool, which torch's backward refuses to negate."""
 
     torch_inputs = (0,)
 
     @staticmethod
-    def forward(ctx, x, y, reduction):
+    def forward(ctx, x, y, reduction, bool_target=None):
         ctx.save_for_backward(x, y)
         ctx.divisor = _mean_divisor(reduction, x._array.size)
+        ctx.bool_target = bool_target
         return _reduce(np.log1p(np.exp(-x._array * y._array)), reduction)
 
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
-        z = (-y * x).exp()
-        g = -y * z / (z + 1) * grad
-        return (g / ctx.divisor if ctx.divisor != 1 else g), None, None
+        # torch negates the target as given: a bool one is refused here
+        neg_y = -(y if ctx.bool_target is None else ctx.bool_target)
+        z = (neg_y * x).exp()
+        g = neg_y * z / (z + 1) * grad
+        return (g / ctx.divisor if ctx.divisor != 1 else g), None, None, None
 
 
 def _cast_to_input(input: Tensor, target: Tensor) -> None:
@@ -696,7 +789,8 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: Any = None, re
     _cast_to_input(input, target)
     _not_differentiable("soft_margin_loss", "target", target)
     x, y = _broadcast(input, target.detach().to(input.dtype))
-    return SoftMarginLoss.apply(x, y, reduction)
+    bool_target = target.detach() if target._array.dtype.kind == "b" else None
+    return SoftMarginLoss.apply(x, y, reduction, bool_target)
 
 
 def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,

@@ -304,6 +304,9 @@ class Module:
         return self
 
     # ----- modes and gradients --------------------------------------------------------------------
+    def compile(self, *args: Any, **kwargs: Any) -> None:
+        """``Module.compile``: no compiler here, so the module stays as it is (see torch.compile)."""
+
     def train(self, mode: bool = True) -> "Module":
         """Set training mode here and in all children (Dropout behaves differently in eval)."""
         if not isinstance(mode, bool):

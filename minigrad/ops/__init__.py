@@ -76,6 +76,7 @@ DIFFERENTIABLE += ("norm", "cumsum", "cumprod", "cummax", "cummin", "logcumsumex
 TENSOR_METHODS += ("norm", "cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "sort", "argsort",
                    "topk", "kthvalue", "median", "mode", "all", "any", "count_nonzero", "unique",
                    "bincount", "histc", "histogram")
+INPLACE_MATH += ("cumsum", "cumprod")  # x.cumsum_(dim)
 
 # Shape, indexing and other ops (shape.py, indexing.py, other.py): flip, roll, tril, einsum, ...
 from .indexing import argwhere, masked_select, nonzero, take_along_dim  # noqa: E402
@@ -121,6 +122,37 @@ TENSOR_METHODS += _EXTRA_INPLACE + (
     "split_with_sizes", "cross", "take",
 )
 INPLACE_MATH += _EXTRA_INPLACE  # x.tan_(), x.addcmul_(t1, t2, value=...), ...
+
+# Functions of square matrices (matrix.py): inverse, det, logdet, slogdet (and minigrad.linalg's solve)
+from .matrix import det, inverse, logdet, slogdet  # noqa: E402
+
+DIFFERENTIABLE += ("inverse", "det", "logdet", "slogdet")
+TENSOR_METHODS += ("inverse", "det", "logdet", "slogdet")
+
+# Compositions of other ops (compositions.py): cdist, tensordot, cov, quantile, combinations, ...
+from .compositions import (cartesian_prod, cdist, combinations, corrcoef, cov, dist, fmax, fmin,  # noqa: E402
+                           inner, nanquantile, quantile, tensordot, vdot)
+
+DIFFERENTIABLE += ("cdist", "dist", "tensordot", "inner", "vdot", "fmax", "fmin", "cov", "corrcoef",
+                   "quantile", "nanquantile", "cartesian_prod", "combinations")
+TENSOR_METHODS += ("dist", "inner", "vdot", "fmax", "fmin", "cov", "corrcoef", "quantile", "nanquantile")
+
+# Sliding windows (windows.py): Tensor.unfold (nn.functional.unfold is the image patches one)
+from . import windows  # noqa: E402,F401  (its unfold is a Tensor method only, as in torch)
+
+# More in-place forms: arithmetic under its other names, comparisons (x.eq_(y) stores 1 or 0 in
+# x's dtype), scatter_add_, index_put_
+TENSOR_METHODS += ("index_put",)
+INPLACE_MATH += ("divide", "multiply", "subtract", "true_divide", "floor_divide", "remainder",
+                 "eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
+                 "not_equal", "scatter_add", "index_put")
+
+# The gamma family (special.py): lgamma, digamma, polygamma, mvlgamma
+from .special import digamma, lgamma, mvlgamma, polygamma  # noqa: E402
+
+DIFFERENTIABLE += ("lgamma", "digamma", "polygamma", "mvlgamma")
+TENSOR_METHODS += ("lgamma", "digamma", "mvlgamma")  # (x.polygamma(n): its own method in _tensor.py)
+INPLACE_MATH += ("lgamma", "digamma")
 
 # What ``from minigrad.ops import *`` exports: the op functions, not the submodules or helpers.
 __all__ = sorted(_n for _n, _v in list(globals().items())

@@ -2,6 +2,7 @@
 gradient is summed down to its input's shape (``sum_to``)."""
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 import numpy as np
@@ -34,20 +35,86 @@ def _check_broadcast(a: Tensor, b: Tensor) -> None:
 class _Binary(Function):
     """Elementwise ops on two tensors: numpy checks that the shapes broadcast, and its error
     becomes torch's.  (Checking first would cost every op; a ``try`` costs nothing until it
-    catches.)"""
+    catches.)
+
+    ``a`` and ``b`` come in the dtype the op computes in.  When an operand tensor had another
+    dtype, ``keep`` holds the operands as given: the node saves those, as torch's does (so an
+    in-place change of the operand itself is caught), and backward's formulas use them as
+    torch's do (Tensor ops promote as torch's kernels do; a bool operand fails where torch's
+    does, in ``-a``)."""
+
+    computes_in = None  # the dtype the op computed in, when the node saved operands of others
 
     @classmethod
-    def run(cls, a: Tensor, b: Tensor) -> Tensor:
+    def run(cls, a: Tensor, b: Tensor, keep: tuple | None = None) -> Tensor:
         try:
-            return cls.apply(a, b)
+            return cls.apply(a, b) if keep is None else cls.apply(a, b, keep=keep)
         except ValueError:
             _check_broadcast(a, b)  # raises torch's error if the shapes were the problem
             raise
 
 
+def _binary(cls: type, input: Any, other: Any, float_result: bool = False) -> Tensor:
+    """``cls.run`` on the operands in the dtype torch computes in (see ``_Binary``)."""
+    a, b = operands(input, other, float_result)
+    if a is input and b is other:  # (the common case: two tensors of one dtype)
+        return cls.run(a, b)
+    return cls.run(a, b, _kept(input, other, a, b))
+
+
+def _kept(input: Any, other: Any, a: Tensor, b: Tensor) -> tuple | None:
+    """What a node saves of the operands ``input`` and ``other`` (converted: ``a`` and ``b``): None
+    when no tensor among them was converted, else the tensors as given (see ``_Binary``)."""
+    if (a is input or not isinstance(input, Tensor)) and (b is other or not isinstance(other, Tensor)):
+        return None
+    return (input if isinstance(input, Tensor) else a, other if isinstance(other, Tensor) else b)
+
+
+def check_fits(value: Any, dtype: np.dtype) -> None:
+    """torch's error for a number that the tensor's dtype cannot hold (an alpha, a clamp bound, a
+    float16 tensor's exponent): it converts the number to that dtype first."""
+    if type(value) is int and not -2 ** 63 <= value < 2 ** 64:  # torch's argument parser refuses it
+        raise OverflowError("int too big to convert" if value > 0
+                            else "can't convert negative int to unsigned")
+    if type(value) is float or type(value) is int:
+        if dtype.kind == "f":
+            if (type(value) is int or math.isfinite(value)) and abs(value) > float(np.finfo(dtype).max):
+                raise RuntimeError(f"value cannot be converted to type {C_TYPE[dtype.name]} without overflow")
+        elif (dtype.kind in "iu" and type(value) is int
+              and not np.iinfo(dtype).min <= value <= np.iinfo(dtype).max):
+            name = "int64_t" if dtype == np.int64 else C_TYPE[dtype.name]
+            raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+
+
+class HalfByNumber(Function):
+    """A float16 tensor times or over a Python number, as torch's CPU kernel computes it: in
+    float32, with the number in float32 (not rounded to float16 first, where 1e38 is inf and
+    0 * 1e38 would be nan), rounded to float16 once.  Its gradient is grad times or over the
+    number, computed the same way."""
+
+    torch_inputs = (0, 1)  # torch's node: the tensor and the number (no gradient)
+
+    @staticmethod
+    def forward(ctx, a, number, divide):
+        ctx.number, ctx.divide = number, divide
+        ctx.node_name = "DivBackward0" if divide else "MulBackward0"
+        x, s = a._array.astype(np.float32), np.float32(number)
+        return (x / s if divide else x * s).astype(np.float16)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (div if ctx.divide else mul)(grad, ctx.number), None, None
+
+
+def _keep(ctx: Function, a: Tensor, keep: tuple) -> tuple:
+    """The operands the node saves (see ``_Binary``): ``keep``, noting the dtype ``a`` is in."""
+    ctx.computes_in = a.dtype
+    return keep
+
+
 class Add(_Binary):
     @staticmethod
-    def forward(ctx, a, b):
+    def forward(ctx, a, b, keep=None):
         ctx.shapes = a._array.shape, b._array.shape
         return a._array + b._array
 
@@ -60,7 +127,7 @@ class Add(_Binary):
 
 class Sub(_Binary):
     @staticmethod
-    def forward(ctx, a, b):
+    def forward(ctx, a, b, keep=None):
         ctx.shapes = a._array.shape, b._array.shape
         return a._array - b._array
 
@@ -73,14 +140,20 @@ class Sub(_Binary):
 
 class Mul(_Binary):
     @staticmethod
-    def forward(ctx, a, b):
+    def forward(ctx, a, b, keep=None):
         ctx.shapes = a._array.shape, b._array.shape
+        out = a._array * b._array
+        if keep is not None:
+            a, b = _keep(ctx, a, keep)
         ctx.save_for_backward(*_partners(ctx, a, b))
-        return a._array * b._array
+        return out
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
+        dtype = ctx.computes_in
+        if dtype is not None:  # MulBackward computes on arrays: operands in the product's dtype
+            a, b = (t if t is None or t.dtype == dtype else t.to(dtype) for t in (a, b))
         return MulBackward.apply(grad, a, b, ctx.needs_input_grad, ctx.shapes)
 
 
@@ -140,10 +213,13 @@ def _quotient_saves(ctx, a, b) -> tuple:
 
 class Div(_Binary):
     @staticmethod
-    def forward(ctx, a, b):
+    def forward(ctx, a, b, keep=None):
         ctx.shape_a = a._array.shape
+        out = a._array / b._array
+        if keep is not None:
+            a, b = _keep(ctx, a, keep)
         ctx.save_for_backward(*_quotient_saves(ctx, a, b))
-        return a._array / b._array
+        return out
 
     @staticmethod
     def backward(ctx, grad):
@@ -153,18 +229,26 @@ class Div(_Binary):
                 sum_to(-grad * ((a / b) / b), b.shape) if nb else None)  # not a/(b*b): b*b underflows
 
 
+def _power(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """x ** y elementwise, both in the result dtype."""
+    if x.dtype.kind in "iu" and (y < 0).any():  # integer a^-n: 1 for a == 1, +-1 for a == -1, else 0
+        odd = y % 2 == 1  # (Python's modulo: -3 % 2 == 1)
+        tiny = np.where(x == 1, 1, np.where(x == -1, np.where(odd, -1, 1), 0)).astype(x.dtype)
+        return np.where(y < 0, tiny, np.power(x, np.where(y < 0, 0, y)))
+    return np.power(x, y)
+
+
 class Pow(_Binary):
-    node_name = "PowBackward1"  # torch: pow(Tensor, Tensor); pow(Scalar, Tensor) is PowBackward2
+    """a ** b for two tensors.  Its backward is torch's pow_backward_self and pow_backward_exponent,
+    on the operands as given (a bool exponent fails in ``b - 1``, as in torch)."""
+
+    node_name = "PowBackward1"  # torch: pow(Tensor, Tensor)
 
     @staticmethod
-    def forward(ctx, a, b):
-        x, y = a._array, b._array
-        if x.dtype.kind in "iu" and (y < 0).any():  # integer a^-n: 1 for a == 1, +-1 for a == -1, else 0
-            odd = y % 2 == 1  # (Python's modulo: -3 % 2 == 1)
-            tiny = np.where(x == 1, 1, np.where(x == -1, np.where(odd, -1, 1), 0)).astype(x.dtype)
-            out = Tensor._make(np.where(y < 0, tiny, np.power(x, np.where(y < 0, 0, y))))
-        else:
-            out = Tensor._make(np.power(x, y))
+    def forward(ctx, a, b, keep=None):
+        out = Tensor._make(_power(a._array, b._array))
+        if keep is not None:
+            a, b = _keep(ctx, a, keep)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -173,13 +257,42 @@ class Pow(_Binary):
         a, b, out = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
         ga = gb = None
-        if na:  # d(a^b)/da = b * a^(b-1), defined as 0 where b == 0 (even at a == 0)
+        if na:  # b * a^(b-1), defined as 0 where b == 0 (even at a == 0)
             # the exponent is 1 in the masked-out branch too, or its own gradient would be
             # 0 * a^(-2) = nan at a == 0 (where() passes 0 * nan through in double backward)
-            ga = sum_to(where(b == 0, 0.0, grad * b * a ** where(b == 0, 1.0, b - 1)), a.shape)
-        if nb:  # d(a^b)/db = a^b * log(a), defined as 0 where a == 0 and b >= 0
-            gb = sum_to(where((a == 0) & (b >= 0), 0.0, grad * out * a.log()), b.shape)
+            ga = sum_to(where(b == 0, 0.0, grad * (b * a ** where(b == 0, 1.0, b - 1))), a.shape)
+        if nb:  # a^b * log(a), defined as 0 where a == 0 and b >= 0; grad multiplies the where()
+            # from outside, as in torch, so a nan gradient stays nan there, and the second order
+            # has torch's nan (0 * log 0) at a == 0
+            base = a if ctx.computes_in is None else a.to(ctx.computes_in)  # (log in the result dtype)
+            gb = sum_to(grad * where((a == 0) & (b >= 0), 0.0, out * base.log()), b.shape)
         return ga, gb
+
+
+class PowNumberBase(Function):
+    """c ** b for a Python number c (torch's pow(Scalar, Tensor)), c given in b's dtype as ``a``.
+    Its gradient is torch's pow_backward_exponent for a number base: grad * (out * log(c)), with
+    the log of the number itself (log(1e38), not of 1e38 rounded to float16: inf), and 0 where
+    b >= 0 if c is 0."""
+
+    node_name = "PowBackward2"
+    torch_inputs = (1,)  # torch's node: the exponent only
+
+    @staticmethod
+    def forward(ctx, a, b, base):
+        out = Tensor._make(_power(a._array, b._array))
+        ctx.base = base
+        ctx.save_for_backward(b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        b, out = ctx.saved_tensors
+        c = ctx.base
+        log_c = math.log(c) if c > 0 else -math.inf if c == 0 else math.nan
+        if c == 0:
+            return None, grad * where(b >= 0, 0.0, out * log_c), None
+        return None, grad * (out * log_c), None
 
 
 class PowScalar(Function):
@@ -201,7 +314,7 @@ class PowScalar(Function):
     def backward(ctx, grad):
         a, = ctx.saved_tensors
         p = ctx.p
-        if p == 0:
+        if p == 0 and type(p) is not bool:  # (torch: a bool exponent never equals 0)
             return grad.new_zeros(grad.shape), None
         # a ** 1 is a, bit for bit and in every derivative: squares (squared errors, variances)
         # are the commonest power, and this saves the pow op and its own backward
@@ -213,9 +326,10 @@ class Maximum(_Binary):
     _pick = staticmethod(np.maximum)
 
     @classmethod
-    def forward(cls, ctx, a, b):
-        ctx.save_for_backward(a, b)
-        return cls._pick(a._array, b._array)
+    def forward(cls, ctx, a, b, keep=None):
+        out = cls._pick(a._array, b._array)
+        ctx.save_for_backward(*(a, b) if keep is None else _keep(ctx, a, keep))
+        return out
 
     @staticmethod
     def backward(ctx, grad):
@@ -249,19 +363,30 @@ class Where(Function):
                 sum_to(where(c, 0.0, grad), sb) if nb else None)
 
 
+def _mod_array(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a mod b with the divisor's sign; a zero remainder keeps the dividend's sign, as torch's
+    (fmod, then + b where the signs differ) and unlike numpy's mod."""
+    if a.dtype.kind != "f":
+        return np.mod(a, b)
+    with quiet():
+        r = np.fmod(a, b)
+        return np.where((r != 0) & ((b < 0) != (r < 0)), r + b, r)
+
+
 class Remainder(_Binary):
     """Python-style modulo (the sign of the divisor), as torch.remainder."""
 
     node_name = "RemainderBackward1"  # torch: remainder(Tensor, Tensor); with a number, ...Backward0
 
     @staticmethod
-    def forward(ctx, a, b):
+    def forward(ctx, a, b, keep=None):
+        ctx.a_shape = a._array.shape
+        out = _mod_array(a._array, b._array)
         # a and b are needed only for b's gradient; saved only then, as torch does (a later
         # in-place change of a must not break the backward of a % constant)
-        ctx.a_shape = a._array.shape
         if ctx.needs_input_grad[1:2] == (True,):  # (empty when nothing is recorded)
-            ctx.save_for_backward(a, b)
-        return np.mod(a._array, b._array)
+            ctx.save_for_backward(*(a, b) if keep is None else _keep(ctx, a, keep))
+        return out
 
     @staticmethod
     def backward(ctx, grad):
@@ -269,8 +394,26 @@ class Remainder(_Binary):
         if not nb:
             return sum_to(grad, ctx.a_shape) if na else None, None
         a, b = ctx.saved_tensors
-        return (sum_to(grad, a.shape) if na else None,
-                sum_to(-grad * floor_divide(a.detach(), b.detach()), b.shape))  # floor: slope 0
+        # torch's formula: its rounded division is recorded (with a zero gradient), so under
+        # create_graph this gradient requires grad as torch's does
+        return (sum_to(grad, ctx.a_shape) if na else None,
+                sum_to(-grad * div(a, b, rounding_mode="floor"), b.shape))
+
+
+class RemainderOfNumber(Function):
+    """``number % tensor``: torch records it (the result requires grad) but has no derivative for
+    its divisor (its remainder.Scalar_Tensor is not differentiable): backward raises."""
+
+    node_name = "torch::autograd::NotImplemented"  # its repr: <NotImplemented object at ...>
+    torch_inputs = (1,)
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return _mod_array(a._array, b._array)
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("derivative for aten::remainder is not implemented")
 
 
 # ----- the public functions -------------------------------------------------------------------
@@ -278,9 +421,26 @@ def add(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) ->
     """input + alpha * other"""
     if out is not None:  # computed as usual, then stored in out
         return write_out(out, add(input, other, alpha=alpha), "add")
-    if alpha != 1:
-        other = mul(other, alpha)
-    return Add.run(*operands(input, other))
+    a, b = operands(input, other)
+    if type(alpha) is not int or alpha != 1:
+        b = _times_alpha(b, alpha)
+    return Add.run(a, b)
+
+
+def _times_alpha(b: Tensor, alpha: Any) -> Tensor:
+    """alpha * b for add and sub, b in the result dtype: torch's rules for alpha (a bool alpha only
+    for a bool result, a float alpha only for a float result), in that dtype (a bool stays bool)."""
+    dtype = b._array.dtype
+    if type(alpha) is bool and dtype.kind != "b":
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if isinstance(alpha, float) and dtype.kind != "f":
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    check_fits(alpha, dtype)
+    if dtype.kind == "b":  # alpha as a bool: b or nothing
+        return b if alpha else Tensor._make(np.zeros_like(b._array))
+    if dtype.char == "e":  # torch rounds alpha to float16 too (1e-10 is 0: alpha * inf is nan)
+        alpha = float(np.float16(alpha))
+    return mul(b, alpha)
 
 
 def _is_bool(x: Any) -> bool:
@@ -298,8 +458,8 @@ def sub(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) ->
     if (a is not input or b is not other) and (_is_bool(input) or _is_bool(other)):  # (promoted away)
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
                            "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-    if alpha != 1:
-        b = mul(b, alpha)
+    if type(alpha) is not int or alpha != 1:
+        b = _times_alpha(b, alpha)
     return Sub.run(a, b)
 
 
@@ -309,7 +469,14 @@ subtract = sub
 def mul(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
     if out is not None:  # computed as usual, then stored in out
         return write_out(out, mul(input, other), "mul")
-    return Mul.run(*operands(input, other))
+    a, b = operands(input, other)
+    if a is input and b is other:  # (the common case: two tensors of one dtype)
+        return Mul.run(a, b)
+    if type(other) is float or type(other) is int:  # a tensor and a number
+        if a is input and b._array.dtype.char == "e":
+            return HalfByNumber.apply(a, other, False)
+        return Mul.run(a, b)
+    return Mul.run(a, b, _kept(input, other, a, b))
 
 
 multiply = mul
@@ -320,13 +487,18 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Tensor
     if out is not None:  # computed as usual, then stored in out
         return write_out(out, div(input, other, rounding_mode=rounding_mode), "div")
     if rounding_mode is None:
-        return Div.run(*operands(input, other, float_result=True))
+        a, b = operands(input, other, float_result=True)
+        if a is input and b is other:  # (the common case: two float tensors of one dtype)
+            return Div.run(a, b)
+        if (type(other) is float or type(other) is int) and a is input and b._array.dtype.char == "e":
+            return HalfByNumber.apply(a, other, True)
+        return Div.run(a, b, _kept(input, other, a, b))
     if rounding_mode not in ("floor", "trunc"):
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
                            f"found '{rounding_mode}'")
     a, b = operands(input, other)
     _check_broadcast(a, b)
-    return DivRounded.apply(a, b, rounding_mode)
+    return DivRounded.apply(a, b, rounding_mode, keep=_kept(input, other, a, b))
 
 
 divide = true_divide = div
@@ -353,12 +525,13 @@ class DivRounded(Function):
     torch_inputs = (0, 1)
 
     @staticmethod
-    def forward(ctx, a, b, mode):
+    def forward(ctx, a, b, mode, keep=None):
         ctx.shapes = a._array.shape, b._array.shape
+        out = _rounded_quotient(a._array, b._array, mode)
         # unused, but torch's node keeps them as for true division, so an in-place change to one
         # of them before backward raises there too
-        ctx.save_for_backward(*_quotient_saves(ctx, a, b))
-        return _rounded_quotient(a._array, b._array, mode)
+        ctx.save_for_backward(*_quotient_saves(ctx, *(a, b) if keep is None else keep))
+        return out
 
     @staticmethod
     def backward(ctx, grad):
@@ -401,22 +574,31 @@ def remainder(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
         raise NotImplementedError("\"remainder_cpu\" not implemented for 'Bool'")
     if a._array.dtype.kind != "f" and a._array.size and (b._array == 0).any():  # (nothing to divide
         raise RuntimeError("ZeroDivisionError")  # in an empty tensor: no error)
-    out = Remainder.run(a, b)
+    if not isinstance(input, Tensor) and isinstance(other, Tensor):
+        return RemainderOfNumber.apply(a, b)
+    out = Remainder.run(a, b, _kept(input, other, a, b))
     return out if isinstance(other, Tensor) else named(out, "RemainderBackward0")
 
 
 def pow(input: Any, exponent: Any, *, out: Tensor | None = None) -> Tensor:
     if out is not None:  # computed as usual, then stored in out
         return write_out(out, pow(input, exponent), "pow")
-    if (isinstance(input, Tensor) and type(exponent) in (int, float)
+    if (isinstance(input, Tensor) and type(exponent) in (int, float, bool)
             and input._array.dtype.kind == "f"):  # the result keeps the tensor's dtype
+        if input._array.dtype.char == "e":  # torch converts the exponent to float16 first
+            check_fits(exponent, input._array.dtype)
         return PowScalar.apply(input, exponent)
     if (isinstance(input, Tensor) and type(exponent) is int and exponent < 0
             and input._array.dtype.kind in "iub"):  # torch refuses a negative Python int exponent only
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     a, b = operands(input, exponent)
+    if type(exponent) is bool and a._array.dtype.kind == "b":  # torch: a ** False is ones, ** True a copy
+        return Tensor._make(a._array.copy() if exponent else np.ones_like(a._array))
     refuse_bool(a, "pow")  # (bool ** 2 and 2 ** bool are int64: only bool ** bool is refused)
-    out = Pow.run(a, b)
+    if type(input) is int or type(input) is float:
+        _check_broadcast(a, b)
+        return PowNumberBase.apply(a, b, input)
+    out = Pow.run(a, b, _kept(input, exponent, a, b))
     return out if isinstance(input, Tensor) else named(out, "PowBackward2")
 
 
@@ -425,7 +607,7 @@ def maximum(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tenso
         return write_out(out, maximum(input, other), "maximum")
     if not isinstance(other, Tensor) or not isinstance(input, Tensor):
         _require_tensors("maximum", input=input, other=other)
-    return Maximum.run(*operands(input, other))
+    return _binary(Maximum, input, other)
 
 
 def minimum(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
@@ -433,7 +615,7 @@ def minimum(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tenso
         return write_out(out, minimum(input, other), "minimum")
     if not isinstance(other, Tensor) or not isinstance(input, Tensor):
         _require_tensors("minimum", input=input, other=other)
-    return Minimum.run(*operands(input, other))
+    return _binary(Minimum, input, other)
 
 
 def where(condition: Tensor, input: Any = None, other: Any = None, *, out: Tensor | None = None) -> Any:
@@ -537,8 +719,8 @@ def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-
 # ----- more binary math functions: atan2, hypot, lerp, clamp_min/clamp_max, logical_and/or/xor -----
 class Atan2(_Binary):
     @staticmethod
-    def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+    def forward(ctx, a, b, keep=None):
+        ctx.save_for_backward(*(a, b) if keep is None else _keep(ctx, a, keep))
         return np.arctan2(a._array, b._array)
 
     @staticmethod
@@ -554,9 +736,9 @@ class Atan2(_Binary):
 
 class Hypot(_Binary):
     @staticmethod
-    def forward(ctx, a, b):
+    def forward(ctx, a, b, keep=None):
         out = Tensor._make(np.hypot(a._array, b._array))
-        ctx.save_for_backward(a, b, out)
+        ctx.save_for_backward(*(a, b) if keep is None else _keep(ctx, a, keep), out)
         return out
 
     @staticmethod
@@ -645,8 +827,8 @@ class ClampMinTensor(_Binary):
     node_name = "ClampMinBackward1"
 
     @staticmethod
-    def forward(ctx, x, bound):
-        ctx.save_for_backward(x, bound)
+    def forward(ctx, x, bound, keep=None):
+        ctx.save_for_backward(*(x, bound) if keep is None else _keep(ctx, x, keep))
         return np.maximum(x._array, bound._array)
 
     @staticmethod
@@ -663,8 +845,8 @@ class ClampMaxTensor(_Binary):
     node_name = "ClampMaxBackward1"
 
     @staticmethod
-    def forward(ctx, x, bound):
-        ctx.save_for_backward(x, bound)
+    def forward(ctx, x, bound, keep=None):
+        ctx.save_for_backward(*(x, bound) if keep is None else _keep(ctx, x, keep))
         return np.minimum(x._array, bound._array)
 
     @staticmethod
@@ -686,7 +868,7 @@ def _require_tensors(name: str, **args: Any) -> None:
 def atan2(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The angle of the point (other, input): atan(input / other) in the right quadrant."""
     _require_tensors("atan2", input=input, other=other)
-    result = Atan2.run(*operands(input, other, float_result=True))
+    result = _binary(Atan2, input, other, float_result=True)
     return result if out is None else write_out(out, result, "atan2")
 
 
@@ -699,7 +881,7 @@ def hypot(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     a, b = operands(input, other)
     if a._array.dtype.kind != "f":
         raise NotImplementedError(f"\"hypot_cpu\" not implemented for '{_SCALAR_TYPE[a._array.dtype.name]}'")
-    result = Hypot.run(a, b)
+    result = Hypot.run(a, b, _kept(input, other, a, b))
     return result if out is None else write_out(out, result, "hypot")
 
 
@@ -737,10 +919,11 @@ def _clamp_bound(cls: type, cls_tensor: type, name: str, input: Tensor, bound: A
                         "(Tensor input, Number min, *, Tensor out)")
     x, b = operands(input, bound)  # both in the result dtype (an integer tensor and 0.5: float)
     if isinstance(bound, Tensor):
-        result = cls_tensor.run(x, b)
+        result = cls_tensor.run(x, b, _kept(input, bound, x, b))
         return result if out is None else write_out(out, result, name)
     if x._array.dtype.kind == "b":  # a bool tensor and a bool bound: torch has no such kernel
         raise NotImplementedError(f"\"{name}_scalar_cpu\" not implemented for 'Bool'")
+    check_fits(bound, x._array.dtype)
     result = cls.apply(x, b._array)
     return result if out is None else write_out(out, result, name, OUT_SAME_DTYPE)
 

@@ -16,7 +16,7 @@ from ..autograd.function import Function
 from ._util import (broadcast_shapes, dims, float_input, operands, quiet, refuse_bool, return_type, wrap_dim,
                     write_out)
 from .arithmetic import _Binary, _require_tensors
-from .reduction import StdVar, _spread
+from .reduction import StdVar, _spread, warn_no_dof
 from .shape import sum_to
 
 __all__ = ["tan", "logaddexp", "logaddexp2", "xlogy", "frac", "fmod", "sgn", "signbit", "heaviside",
@@ -486,8 +486,8 @@ class VarMean(Function):
     torch_inputs = (0,)
 
     @staticmethod
-    def forward(ctx, x, axes, keepdim, correction, take_sqrt):
-        spread = StdVar.forward(ctx, x, axes, keepdim, correction, take_sqrt)  # saves (x, spread)
+    def forward(ctx, x, axes, keepdim, correction, take_sqrt, whole):
+        spread = StdVar.forward(ctx, x, axes, keepdim, correction, take_sqrt, whole)  # saves x (and std)
         ctx.node_name = "StdMeanBackward0" if take_sqrt else "VarMeanBackward0"
         a = x._array
         mean = np.sum(a.astype(np.float64), axis=axes, keepdims=keepdim) / ctx.n
@@ -496,7 +496,8 @@ class VarMean(Function):
     @staticmethod
     def backward(ctx, grad_spread, grad_mean):
         gx = StdVar.backward(ctx, grad_spread)[0]
-        return gx + _spread(grad_mean, ctx.in_shape, ctx.axes, ctx.keepdim) / ctx.n, None, None, None, None
+        return (gx + _spread(grad_mean, ctx.in_shape, ctx.axes, ctx.keepdim) / ctx.n,
+                None, None, None, None, None)
 
 
 def _var_mean(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any,
@@ -507,8 +508,10 @@ def _var_mean(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction:
         correction = 1 if unbiased is None or unbiased else 0
     if input._array.dtype.kind != "f":
         raise RuntimeError("std and var only support floating point and complex dtypes")
-    return VarMean.apply(input, dims(None if dim in ((), []) else dim, input.dim()), keepdim, correction,
-                         take_sqrt)
+    whole = dim in (None, (), [])
+    axes = dims(None if whole else dim, input.dim())
+    warn_no_dof(input, axes, correction, "std_mean" if take_sqrt else "var_mean", stacklevel=3)
+    return VarMean.apply(input, axes, keepdim, correction, take_sqrt, whole)
 
 
 def var_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
@@ -676,6 +679,9 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
 def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple:
     """Views of ``input`` along ``dim``: ``n`` nearly equal parts (the first ``size % n`` one longer),
     or the pieces between the given indices."""
+    if input.dim() == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 "
+                           "dims")
     d = wrap_dim(dim, input.dim())
     size = input.shape[d]
     if isinstance(indices_or_sections, Tensor):
@@ -717,6 +723,8 @@ def vsplit(input: Tensor, indices_or_sections: Any) -> tuple:
 
 def split_with_sizes(input: Tensor, split_sizes: Any, dim: int = 0) -> tuple:
     """Pieces of the given sizes along ``dim``; they must add up to its length."""
+    if input.dim() == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = wrap_dim(dim, input.dim())
     if sum(split_sizes) != input.shape[d]:
         raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {input.shape[d]} (input "

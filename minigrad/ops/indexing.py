@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from .._tensor import Tensor
+from .._tensor import Tensor, _check_converts
 from ..autograd.function import Function
-from ._util import broadcast_shapes, named, to_tensor, wrap_dim
+from ._util import broadcast_shapes, named, quiet, to_tensor, wrap_dim
 from .shape import _as_view, sum_to
 
 
@@ -370,13 +370,32 @@ def _ints_first(key: tuple) -> tuple[tuple, tuple]:
     return tuple(first), tuple(second)
 
 
+# torch's names for the types whose range it checks when a Python number is stored
+_SET_NAMES = {"int64": "int64_t", "int32": "int", "int16": "int16_t", "int8": "int8_t", "float32": "float"}
+
+
+def _settable(value: float, dtype: np.dtype) -> bool:
+    """Whether torch stores the number in a tensor of ``dtype``: signed integers and float32 refuse
+    what they cannot hold (inf and nan too, for integers); uint8 wraps, float16 saturates."""
+    if dtype.name not in _SET_NAMES:
+        return True
+    if dtype.kind == "f":
+        return not math.isfinite(value) or abs(value) <= float(np.finfo(dtype).max)
+    info = np.iinfo(dtype)
+    return math.isfinite(value) and info.min <= value <= info.max
+
+
 def setitem_value(input: Tensor, value: Any) -> Tensor:
     """The value of ``input[key] = value`` as a Tensor, as torch takes it: a tensor as it is, a
     Python number as a 0-d tensor of input's dtype, anything else refused (a list, an array)."""
     if isinstance(value, Tensor):
         return value
     if isinstance(value, (bool, int, float, np.bool_, np.integer, np.floating)):
-        return Tensor._make(np.asarray(value).astype(input._array.dtype))
+        dtype = input._array.dtype
+        if not isinstance(value, (bool, np.bool_)) and not _settable(float(value), dtype):
+            raise RuntimeError(f"value cannot be converted to type {_SET_NAMES[dtype.name]} without overflow")
+        with quiet():  # (uint8 wraps, float16 rounds to inf, as torch's conversions do)
+            return Tensor._make(np.asarray(value).astype(dtype))
     name = type(value).__qualname__ if type(value).__module__ == "builtins" else \
         f"{type(value).__module__}.{type(value).__qualname__}"
     raise TypeError(f"can't assign a {name} to a {input.type()}")
@@ -419,10 +438,11 @@ def index_put(input: Tensor, key: Any, value: Any) -> Tensor:
     if not advanced:
         value = value.expand(target).to(input.dtype)  # torch's errors, from expand
     else:
-        if not scalar and value._array.dtype != input._array.dtype:
+        if not scalar and value._array.dtype != input._array.dtype and not _fills_mask(k, value):
             raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
                                f"{_SCALAR_TYPE[input.dtype.name]} for the destination and "
                                f"{_SCALAR_TYPE[value.dtype.name]} for the source.")
+        value = value.to(input.dtype)
         vshape = value._array.shape
         if len(vshape) > len(target) or any(v not in (1, t) for v, t in zip(vshape[::-1], target[::-1])):
             raise RuntimeError(f"shape mismatch: value tensor of shape {list(vshape)} cannot be broadcast to "
@@ -430,11 +450,29 @@ def index_put(input: Tensor, key: Any, value: Any) -> Tensor:
     return IndexPut.apply(input, value, k)
 
 
+def _fills_mask(key: tuple, value: Tensor) -> bool:
+    """Whether torch's index_put casts ``value`` to the destination's dtype for ``key``: when it
+    fills a boolean mask with one value (torch's masked_fill_), or when the key has no index
+    tensor at all (a Python bool: a copy into a view)."""
+    arrays = [p for p in key if isinstance(p, np.ndarray)]
+    return not arrays or len(arrays) == 1 and arrays[0].dtype.kind == "b" and value._array.size == 1
+
+
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     d = wrap_dim(dim, input.ndim)
     i = index._array
+    if i.dtype not in (np.int64, np.int32):
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    # torch's kernels for an empty input and for dim 1 check each index, with a RuntimeError
+    if i.size and input.ndim > 1 and (d == 1 or not input._array.size):
+        n = input.shape[d]
+        if not n and not input._array.size:
+            raise RuntimeError("index_select(): self indexing axis dim should be positive")
+        bad = (i < 0) | (i >= n)
+        if bad.any():
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={i[bad].flat[0]} axis_dim={n}")
     if i.size and (i.min() < 0 or i.max() >= (input.shape[d] if input.ndim else 1)):  # no negative indices
         raise IndexError("index out of range in self")
     return named(input[(slice(None),) * d + (index.reshape(-1),)], "IndexSelectBackward0")
@@ -488,6 +526,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
                                f"tensor with {value.ndim} dimension(s).")
         value = value.to(input.dtype)
     else:
+        _check_converts(value, input._array.dtype)  # a number the dtype cannot hold: torch refuses
         try:
             value = to_tensor(np.asarray(value, dtype=input._array.dtype))
         except (OverflowError, ValueError):  # inf, nan or a huge number into an integer tensor

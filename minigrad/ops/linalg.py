@@ -1,6 +1,8 @@
 """Matrix products.  For C = A @ B: dL/dA = dL/dC @ B^T and dL/dB = A^T @ dL/dC."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .._tensor import _SCALAR_TYPE, Tensor
@@ -21,12 +23,28 @@ def _shape_str(shape: tuple) -> str:
 
 
 def _check(a: np.ndarray, b: np.ndarray) -> None:
-    """torch's messages for each way a product can fail."""
+    """torch's messages for each way a product can fail, as the kernel torch runs for these dims
+    words them: dot, mv or mm (a batch times a matrix or vector is folded into one), or bmm."""
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
                            f"{a.ndim}D and {b.ndim}D")
     k_a = a.shape[-1]
     k_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
+    if a.ndim >= 3 and b.ndim <= 2:  # folded: a's batch dims become rows
+        rows = math.prod(a.shape[:-1])
+        if k_a != k_b and b.ndim == 1:
+            raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{k_a}), vec ({k_b})")
+        if k_a != k_b:
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k_a} and "
+                               f"{_shape_str(b.shape)})")
+        return
+    if b.ndim >= 3:  # both expanded to the broadcast batch, then one bmm
+        batch = _broadcast_batch(a.shape[:-2], b.shape[:-2])
+        if k_a != k_b:
+            n = math.prod(batch)
+            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{n}, {k_a}] "
+                               f"but got: [{n}, {k_b}].")
+        return
     if k_a != k_b:
         if a.ndim == 1 and b.ndim == 1:
             raise RuntimeError(f"inconsistent tensor size, expected tensor [{k_a}] and src [{k_b}] to "
@@ -36,13 +54,21 @@ def _check(a: np.ndarray, b: np.ndarray) -> None:
             raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({_shape_str(a.shape)}), "
                                f"vec ({b.shape[0]})")
         rows = _shape_str(a.shape[-2:] if a.ndim > 1 else (1, k_a))
-        cols = _shape_str(b.shape[-2:] if b.ndim > 1 else (k_b, 1))
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows} and {cols})")
-    try:
-        np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
-    except ValueError:
-        raise RuntimeError(f"matmul: batch dimensions {list(a.shape[:-2])} and {list(b.shape[:-2])} "
-                           "cannot be broadcast together") from None
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows} and {_shape_str(b.shape)})")
+
+
+def _broadcast_batch(sa: tuple, sb: tuple) -> tuple:
+    """The batch dims of a batched product, with torch's message if they do not broadcast."""
+    n = max(len(sa), len(sb))
+    out = []
+    for i in range(n - 1, -1, -1):  # (torch reports the last mismatching dim)
+        x = sa[i - n + len(sa)] if i - n + len(sa) >= 0 else 1
+        y = sb[i - n + len(sb)] if i - n + len(sb) >= 0 else 1
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                               f"non-singleton dimension {i}")
+        out.append(y if x == 1 else x)
+    return tuple(out[::-1])
 
 
 def _check_dtypes(a: Tensor, b: Tensor) -> None:
@@ -63,6 +89,27 @@ def _check_dtypes(a: Tensor, b: Tensor) -> None:
     raise RuntimeError(f"expected scalar type {A} but found {B}")
 
 
+def _check_kernel(a: Tensor, b: Tensor) -> None:
+    """For operands of two dtypes, or bool ones: torch's checks in its order -- the shapes, then
+    the dtypes (dot: the other way round), then bool, which no kernel multiplies (unless there is
+    nothing to multiply: an empty product is zeros)."""
+    x, y = a._array, b._array
+    kernel = "dot" if x.ndim == y.ndim == 1 else "addmv_impl_cpu" if y.ndim == 1 else \
+        "addmm_impl_cpu_" if y.ndim == 2 else "bmm"
+    if kernel == "dot":
+        _check_dtypes(a, b)
+    _check(x, y)
+    if kernel == "bmm":  # (its kernel is picked by the first operand's dtype before the check)
+        _check_bool(x, y, kernel)
+    _check_dtypes(a, b)
+    _check_bool(x, y, kernel)
+
+
+def _check_bool(x: np.ndarray, y: np.ndarray, kernel: str) -> None:
+    if x.dtype.kind == "b" and (kernel == "dot" or x.size and y.size):
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
 class MatMul(Function):
     @staticmethod
     def forward(ctx, a, b):
@@ -71,7 +118,15 @@ class MatMul(Function):
         except ValueError:  # numpy refuses every case torch does: say it with torch's message
             _check(a._array, b._array)
             raise
-        ctx.save_for_backward(a, b)
+        needs = ctx.needs_input_grad
+        if needs and not (needs[0] and needs[1]):
+            # as torch, keep each operand only for the other's gradient: a later in-place change of
+            # the one not kept is no error; backward has only its shape and dtype
+            ctx.save_for_backward(a if needs[1] else None, b if needs[0] else None)
+            missing = a if needs[0] else b
+            ctx.missing = (0 if needs[0] else 1, missing._array.shape, missing._array.dtype)
+        else:
+            ctx.save_for_backward(a, b)
         ctx.layout = a._array.ndim, b._array.ndim, a._requires_grad  # for name() only
         return out
 
@@ -92,6 +147,10 @@ class MatMul(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
+        if a is None or b is None:  # a stand-in of the right shape (no memory) for the one not kept
+            i, shape, dtype = ctx.missing
+            stand_in = Tensor._make(np.broadcast_to(np.zeros((), dtype), shape))
+            a, b = (stand_in, b) if i == 0 else (a, stand_in)
         return MatMulBackward.apply(grad, a, b, ctx.needs_input_grad)
 
 
@@ -165,11 +224,10 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
         a, b = input.ndim, other.ndim  # torch words the error as the product it runs
         message = _DOT_OUT if a == b == 1 else _MV_OUT if a > 2 and b == 1 else _MM_OUT
         return write_out(out, matmul(input, other), "matmul", message)
-    if isinstance(input, Tensor) and isinstance(other, Tensor) and input.ndim and other.ndim:
-        _check_dtypes(input, other)
+    if isinstance(input, Tensor) and isinstance(other, Tensor) and input.ndim and other.ndim and (
+            input._array.dtype != other._array.dtype or input._array.dtype.kind == "b"):
+        _check_kernel(input, other)
     a, b = operands(input, other)
-    if a._array.dtype.kind == "b":
-        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
     return MatMul.apply(a, b)
 
 
@@ -186,7 +244,7 @@ def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
         return write_out(out, bmm(input, mat2), "bmm", _MM_OUT)
     if input.ndim != 3 or mat2.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor" if input.ndim != 3 else "batch2 must be a 3D tensor")
-    if input.shape[0] != mat2.shape[0]:
+    if input.shape[0] != mat2.shape[0] or input.shape[2] != mat2.shape[1]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{input.shape[0]}, {input.shape[2]}] but got: "
                            f"[{mat2.shape[0]}, {mat2.shape[1]}].")
@@ -197,7 +255,7 @@ def mv(input: Tensor, vec: Tensor, *, out: Tensor | None = None) -> Tensor:
     if out is not None:  # computed as usual, then stored in out (of the very same dtype)
         return write_out(out, mv(input, vec), "mv", _MM_OUT)
     if input.ndim != 2 or vec.ndim != 1:
-        raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {vec.ndim}")
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
     return matmul(input, vec)
 
 

@@ -9,7 +9,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
-from .arithmetic import where
+from .arithmetic import check_fits, where
 from ._util import OUT_SAME_DTYPE, float_input, refuse_bool, write_out, zero_where
 
 
@@ -435,9 +435,23 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
             x, hi = operands(x, hi)
             if lo is not None and lo._array.dtype != x._array.dtype:
                 lo = lo.to(x.dtype)
+        if x._array.dtype.kind == "b" and lo is not None and hi is not None:  # torch has no such kernel
+            both_tensors = isinstance(min, Tensor) and isinstance(max, Tensor)
+            raise NotImplementedError(f"\"{'clamp_cpu' if both_tensors else 'clamp_scalar_cpu'}\" not "
+                                      "implemented for 'Bool'")
+        for bound in (min, max):  # a number bound is converted to the result dtype first
+            check_fits(bound, x._array.dtype)
         return ClampTensor.apply(x, lo, hi)
+    if input._array.dtype.kind == "b" and all(v is None or type(v) is bool for v in (min, max)):
+        kernel = "clamp_scalar_cpu" if min is not None and max is not None else (
+            "clamp_min_scalar_cpu" if max is None else "clamp_max_scalar_cpu")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")  # (torch has no such kernel)
     if input._array.dtype.kind != "f" and any(isinstance(v, float) for v in (min, max)):
         input = input.to(_dtype.get_default_dtype())
+    # (a bool input with int bounds gives int64)
+    result_dtype = input._array.dtype if input._array.dtype.kind != "b" else np.dtype(np.int64)
+    for bound in (min, max):  # torch converts a bound to the result dtype first
+        check_fits(bound, result_dtype)
     return Clamp.apply(input, min, max)
 
 

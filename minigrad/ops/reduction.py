@@ -19,6 +19,7 @@ from ..autograd.grad_mode import GradMode
 from ._util import (broadcast_view, check_result_dtype, dims, float_input, mean_array, named,
                     numpy_spellings, return_type, wrap_dim)
 from .arithmetic import maximum, minimum, where
+from .shape import cat
 
 # what max(x, dim)/min(x, dim) return, like torch.return_types.max/min
 _RESULT = {True: return_type("max"), False: return_type("min")}
@@ -86,6 +87,10 @@ class Mean(Function):
 
 
 class Prod(Function):
+    """Backward as torch's prod_backward: ``grad * (result / input)`` when the input has no zero,
+    else the product of the other elements from two exclusive running products (exact with
+    zeros); the same formulas, so nan and inf reach the second derivative where torch's do."""
+
     torch_inputs = (0,)  # torch's node has no input for the other, non-tensor arguments
 
     @staticmethod
@@ -97,33 +102,37 @@ class Prod(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        # d(prod)/dx_i is the product of the *other* elements: prod/x_i when there is no zero.
         x, out = ctx.saved_tensors
-        axes, shape = ctx.axes, x._array.shape
-        g = _spread(grad, shape, axes, ctx.keepdim)
-        if g._array.dtype != x._array.dtype:  # prod(x, dtype=...): the gradient in x's dtype
-            g, out = g.to(x.dtype), out.to(x.dtype)
-        if all(shape[a] == 1 for a in axes):  # one factor per slice (or a 0-d input): the identity,
-            return g, None, None, None, None  # exactly (out / x loses precision at tiny x)
-        zeros = int(np.count_nonzero(x._array == 0))
-        if not zeros:
-            return g * _spread(out, shape, axes, ctx.keepdim) / x, None, None, None, None
-        if ctx.whole and zeros > 1 and not GradMode.enabled:  # torch's prod_backward shortcut
-            return x.new_zeros(shape), None, None, None, None
-        return g * _prod_of_others(x, axes), None, None, None, None
+        if x.ndim == 0:
+            g = grad
+        elif ctx.whole:
+            zeros = int(np.count_nonzero(x._array == 0))
+            if not zeros:
+                g = grad * (out / x)
+            elif zeros > 1 and not GradMode.enabled:  # torch's shortcut: every product has a zero
+                g = x.new_zeros(x.shape)
+            else:
+                g = _prod_of_others(grad, x.reshape(-1), 0).reshape(x.shape)
+        else:
+            d = ctx.axes[0]
+            if not ctx.keepdim:
+                grad, out = grad.unsqueeze(d), out.unsqueeze(d)
+            g = grad * (out / x) if not (x._array == 0).any() else _prod_of_others(grad, x, d)
+        if g.dtype != x.dtype:  # prod(x, dtype=...): the gradient in x's dtype
+            g = g.to(x.dtype)
+        return g, None, None, None, None
 
 
-def _prod_of_others(x: Tensor, axes: tuple) -> Tensor:
-    """For each element, the product of the other elements of its slice, without dividing (so
-    zeros are fine) and with Tensor ops (so second derivatives are right even with two zeros):
-    row i of an n x n stack is the slice with x_i replaced by 1; its product is the answer."""
-    keep = [d for d in range(x.ndim) if d not in axes]
-    moved = x.permute(keep + list(axes))  # reduced axes last
-    lead, reduced = moved.shape[:len(keep)], moved.shape[len(keep):]
-    n = int(np.prod(reduced, dtype=np.int64))
-    rows = where(Tensor._make(np.eye(n, dtype=bool)), 1.0, moved.reshape(lead + (1, n)))
-    others = Prod.apply(rows, (rows.ndim - 1,), False, None).reshape(lead + reduced)
-    return others.permute(tuple(np.argsort(keep + list(axes))))
+def _prod_of_others(grad: Tensor, x: Tensor, d: int) -> Tensor:
+    """grad times, for each element, the product of the others along ``d`` (torch's
+    prod_safe_zeros_backward): the running product of those before it times that of those after."""
+    n = x.shape[d]
+    if n == 1:
+        return grad
+    ones = Tensor._make(np.ones(_keepdim_shape(x.shape, (d,)), grad._array.dtype))
+    before = cat([ones, x.narrow(d, 0, n - 1)], d).cumprod(d)
+    after = cat([ones, x.narrow(d, 1, n - 1).flip(d)], d).cumprod(d).flip(d)
+    return grad * (before * after)
 
 
 class Extreme(Function):
@@ -183,22 +192,53 @@ def _row_max(a: np.ndarray, dim: int | None) -> np.ndarray | int:
     return a.max(axis=dim, keepdims=True) if a.size else 0
 
 
+def _wide(a: np.ndarray) -> np.ndarray:
+    """float16 as float32: torch's softmax kernels compute half in float and round once."""
+    return a.astype(np.float32) if a.dtype == np.float16 else a
+
+
 class Softmax(Function):
     torch_inputs = (0,)  # torch's node has no input for the other, non-tensor arguments
 
     @staticmethod
     def forward(ctx, x, dim):
-        a = x._array
+        a = _wide(x._array)
         e = np.exp(a - _row_max(a, dim))
-        y = Tensor._make(e / e.sum(axis=dim, keepdims=True))
+        y = Tensor._make((e / e.sum(axis=dim, keepdims=True)).astype(x._array.dtype, copy=False))
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
 
     @staticmethod
     def backward(ctx, grad):
-        y, = ctx.saved_tensors  # dL/dx = y * (g - sum(g * y))
-        return y * (grad - (grad * y).sum(ctx.dim, keepdim=True)), None
+        y, = ctx.saved_tensors
+        return SoftmaxBackward.apply(grad, y, ctx.dim), None
+
+
+class SoftmaxBackward(Function):
+    """softmax's gradient as one op (torch's _softmax_backward_data), with y the softmax:
+    dL/dx = y (g - sum(g y)) over ``dim``.
+
+    Its own backward, for second derivatives (torch's formulas), given gg:  d/dg = the same op
+    applied to gg,  d/dy = g gg - sum(y g) gg - g sum(y gg)  (softmax_double_backward)."""
+
+    node_name = "SoftmaxBackwardDataBackward0"  # the node of torch's _softmax_backward_data
+
+    @staticmethod
+    def forward(ctx, grad, y, dim):
+        ctx.save_for_backward(grad, y)
+        ctx.dim = dim
+        g, o = _wide(grad._array), _wide(y._array)
+        return (o * (g - (g * o).sum(axis=dim, keepdims=True))).astype(y._array.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, y = ctx.saved_tensors
+        n_grad, ny = ctx.needs_input_grad[:2]
+        dim = ctx.dim
+        return (SoftmaxBackward.apply(gg, y, dim) if n_grad else None,
+                grad * gg - (y * grad).sum(dim, keepdim=True) * gg - grad * (y * gg).sum(dim, keepdim=True)
+                if ny else None, None)
 
 
 class LogSoftmax(Function):
@@ -206,9 +246,10 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx, x, dim):
-        a = x._array
+        a = _wide(x._array)
         shifted = a - _row_max(a, dim)
-        y = Tensor._make(shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True)))
+        y = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+        y = Tensor._make(y.astype(x._array.dtype, copy=False))
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
@@ -223,7 +264,8 @@ class LogSoftmaxBackward(Function):
     """log_softmax's gradient as one op (torch's _log_softmax_backward_data), with s = e^y the
     softmax and S = sum(g) over ``dim``:  dL/dx = g - s S.
 
-    Its own backward, for second derivatives, given gg:  d/dg = gg - sum(gg s),  d/dy = -gg s S."""
+    Its own backward, for second derivatives (torch's formulas), given gg:  d/dg = gg - sum(gg s),
+    d/dy = -S s gg."""
 
     node_name = "LogSoftmaxBackwardDataBackward0"  # the node of torch's _log_softmax_backward_data
 
@@ -231,16 +273,17 @@ class LogSoftmaxBackward(Function):
     def forward(ctx, grad, y, dim):
         ctx.save_for_backward(grad, y)
         ctx.dim = dim
-        g = grad._array
-        return g - np.exp(y._array) * g.sum(axis=dim, keepdims=True)
+        g = _wide(grad._array)
+        out = g - np.exp(_wide(y._array)) * g.sum(axis=dim, keepdims=True)
+        return out.astype(y._array.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, gg):
         grad, y = ctx.saved_tensors
         n_grad, ny = ctx.needs_input_grad[:2]
-        s, dim = y.exp(), ctx.dim
-        return (gg - (gg * s).sum(dim, keepdim=True) if n_grad else None,
-                -gg * s * grad.sum(dim, keepdim=True) if ny else None, None)
+        dim = ctx.dim
+        return (gg - (gg * y.exp()).sum(dim, keepdim=True) if n_grad else None,
+                -grad.sum(dim, keepdim=True) * y.exp() * gg if ny else None, None)
 
 
 # ----- the public functions -------------------------------------------------------------------
@@ -329,7 +372,7 @@ def _max_min(input: Tensor, dim: Any, keepdim: bool, other: Any, is_max: bool) -
     d = wrap_dim(dim, input._array.ndim)
     if input._array.ndim and input._array.shape[d] == 0:
         raise IndexError(f"{'max' if is_max else 'min'}(): Expected reduction dim {d} to have non-zero size.")
-    indices = (argmax if is_max else argmin)(input, d, keepdim=True)
+    indices = _arg(input, d, True, np.argmax if is_max else np.argmin, "", bool_ok=True)
     values = input.gather(d, indices) if input._array.ndim else input.clone()
     if not keepdim:
         values, indices = values.squeeze(d), indices.squeeze(d)
@@ -350,9 +393,9 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = N
     return _max_min(input, dim, keepdim, other, False)
 
 
-def _arg(input: Tensor, dim: Any, keepdim: bool, fn: Any, name: str) -> Tensor:
+def _arg(input: Tensor, dim: Any, keepdim: bool, fn: Any, name: str, bool_ok: bool = False) -> Tensor:
     a = input._array
-    if a.dtype.kind == "b":
+    if a.dtype.kind == "b" and not bool_ok:  # (max(x, dim)/min(x, dim) take bools, argmax/argmin not)
         raise RuntimeError(f"{name}(): does not support bool input")
     if isinstance(dim, (tuple, list)):
         raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
@@ -384,16 +427,18 @@ class StdVar(Function):
     square root for std): a single output takes ReduceOps.cpp's std_var_all_cpu (the dtype's mean,
     then double squares), others WelfordOps<scalar_t, double>, for which a float64 two-pass is the
     same to well within the dtype's rounding.  So float32 squares do not underflow (|x - mean| below
-    ~1e-19) and std is not sqrt of a var rounded to float32.  Backward: torch's closed forms
-    (FunctionsManual.cpp var_backward, std_backward), from differentiable ops for double backward."""
+    ~1e-19) and std is not sqrt of a var rounded to float32.  Backward: torch's formulas
+    (FunctionsManual.cpp var_backward, std_backward) from differentiable ops, so the second
+    derivative, its nan and inf included, is torch's too.  ``whole``: no dim given (or a 0-d
+    input), for which torch's var_backward has its own form."""
 
     torch_inputs = (0,)  # torch's node has no input for the other, non-tensor arguments
 
     @staticmethod
-    def forward(ctx, x, axes, keepdim, correction, take_sqrt):
+    def forward(ctx, x, axes, keepdim, correction, take_sqrt, whole=False):
         a = x._array
         n = math.prod(a.shape[ax] for ax in axes)
-        ctx.in_shape, ctx.axes, ctx.keepdim = a.shape, axes, keepdim
+        ctx.in_shape, ctx.axes, ctx.keepdim, ctx.whole = a.shape, axes, keepdim, whole or not a.ndim
         ctx.n, ctx.correction, ctx.take_sqrt = n, correction, take_sqrt
         ctx.node_name = "StdBackward0" if take_sqrt else "VarBackward0"
         # (forward runs quiet: empty slices, n <= correction and underflowing squares are silent)
@@ -405,19 +450,38 @@ class StdVar(Function):
         dev = wide - mean
         var = np.sum(dev * dev, axis=axes, keepdims=keepdim) / builtins.max(n - correction, 0)
         out = Tensor._make(np.asarray(np.sqrt(var) if take_sqrt else var).astype(a.dtype))
-        ctx.save_for_backward(x, out)
+        ctx.save_for_backward(*((x, out) if take_sqrt else (x,)))  # (var's gradient needs only x)
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        x, out = ctx.saved_tensors
+        x, out = ctx.saved_tensors if ctx.take_sqrt else (ctx.saved_tensors[0], None)
         if ctx.take_sqrt:  # std_backward: (grad / (result * 2)).masked_fill_(result == 0, 0); the
-            zero = out == 0  # division by 1 there keeps 0 * inf out of the double backward
+            zero = out == 0  # division by 1 there keeps torch's 0 / 0 out of the double backward
             grad = where(zero, 0.0, grad / (where(zero, 1.0, out) * 2))
-        g = _spread(grad, ctx.in_shape, ctx.axes, ctx.keepdim)
-        dof = ctx.n - ctx.correction
-        scale = 2.0 / dof if dof else math.inf  # n == correction: torch's 2 / 0 = inf
-        return scale * g * (x - x.mean(ctx.axes, keepdim=True)), None, None, None, None
+        if ctx.whole:
+            dof = x.numel() - ctx.correction
+            if dof <= 0:  # torch: nan where x equals its mean, else inf; constant in x
+                g = grad * where(x == x.mean(), math.nan, math.inf)
+            else:
+                g = (2.0 / dof) * grad * (x - x.mean())
+        else:
+            if not ctx.keepdim and x.ndim > 1:  # (a 1-d input's 0-d gradient broadcasts as is)
+                grad = grad.reshape(_keepdim_shape(ctx.in_shape, ctx.axes))
+            dof = ctx.n - ctx.correction
+            scale = 2.0 / dof if dof else math.inf  # n == correction: torch's 2 / 0 = inf
+            g = scale * grad * (x - x.mean(ctx.axes, keepdim=True))
+        return (g if g.dtype == x.dtype else g.to(x.dtype)), None, None, None, None, None
+
+
+def warn_no_dof(input: Tensor, axes: tuple, correction: Any, name: str, stacklevel: int) -> None:
+    """torch's warning when ``correction`` leaves no degrees of freedom (it divides anyway)."""
+    # torch's reduction factor is numel / output numel, 0 for an empty input, whatever the dims
+    factor = math.prod(input._array.shape[ax] for ax in axes) if input._array.size else 0
+    if factor - correction <= 0:
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                      "reduction factor (input numel divided by output numel).", UserWarning,
+                      stacklevel=stacklevel + 1)
 
 
 def _std_var(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any,
@@ -428,14 +492,11 @@ def _std_var(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: 
         correction = 1 if unbiased is None or unbiased else 0
     if input._array.dtype.kind != "f":
         raise RuntimeError("std and var only support floating point and complex dtypes")
-    axes = dims(None if dim in ((), []) else dim, input._array.ndim)
-    # torch's reduction factor is numel / output numel, 0 for an empty input, whatever the dims
-    factor = math.prod(input._array.shape[ax] for ax in axes) if input._array.size else 0
-    if factor - correction <= 0:  # torch warns, then divides
-        warnings.warn(f"{'std' if take_sqrt else 'var'}(): degrees of freedom is <= 0. Correction should be "
-                      "strictly less than the reduction factor (input numel divided by output numel).",
-                      UserWarning, stacklevel=4)  # (the user's line: above var and its spellings wrapper)
-    return StdVar.apply(input, axes, keepdim, correction, take_sqrt)
+    whole = dim in (None, (), [])  # (torch's backward takes () as no dims: n = 1; see docs/parity.md)
+    axes = dims(None if whole else dim, input._array.ndim)
+    # (stacklevel: the user's line, above var and its spellings wrapper)
+    warn_no_dof(input, axes, correction, "std" if take_sqrt else "var", stacklevel=4)
+    return StdVar.apply(input, axes, keepdim, correction, take_sqrt, whole)
 
 
 @numpy_spellings
@@ -458,20 +519,25 @@ def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     if dim is None:
         raise TypeError("logsumexp(): argument 'dim' must be tuple of ints, not NoneType")
     input = float_input(input)
-    if isinstance(dim, (tuple, list)) and not dim:  # () means every dim, as for sum (see docs/parity.md:
-        dim = None                                     # torch's own kernel fails here without keepdim)
+    if isinstance(dim, (tuple, list)) and not dim:  # () means every dim, as for sum
+        dim = None
+        if not keepdim and input._array.ndim and input._array.size:
+            # torch's kernel keeps the reduced dims of the max it shifts by, then adds it in place
+            # to the 0-d sum: it fails unless keepdim (or nothing to shift: a 0-d or empty input)
+            raise RuntimeError("output with shape [] doesn't match the broadcast shape "
+                               f"[{', '.join(['1'] * input._array.ndim)}]")
     return LogSumExp.apply(input, dims(dim, input._array.ndim), keepdim)
 
 
 def _softmax_input(input: Tensor, dim: Any, dtype: Any, name: str) -> tuple:
     if dim is None:
         raise TypeError(f"{name}() missing required argument 'dim' (minigrad does not guess it)")
+    d = wrap_dim(dim, input._array.ndim)  # (first, as torch; on a 0-d input too: 0 and -1 only)
     if dtype is not None:
         input = input.to(dtype)
     if input._array.dtype.kind != "f" and input._array.size:  # (torch runs no kernel on an empty one)
         raise NotImplementedError(f"\"{name}_lastdim_kernel_impl\" not implemented for "
                                   f"'{_TYPE_WORD[input._array.dtype.kind]}'")
-    d = wrap_dim(dim, input._array.ndim)  # (checked on a 0-d input too: 0 and -1 only)
     return input, (d if input._array.ndim else None)
 
 

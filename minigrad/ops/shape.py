@@ -61,12 +61,15 @@ def _owner(a: np.ndarray) -> np.ndarray:
 
 
 def _as_view(out: Tensor, base: Tensor, view_fn: Callable[[Tensor], Tensor] | None,
-             writable: bool = True) -> Tensor:
+             writable: bool = True, output_nr: int | None = None) -> Tensor:
     """Mark ``out`` as a view of ``base`` if numpy made one (not a copy).  A view shares its base's
     version counter, and keeps ``(root, fn)``: the tensor owning the storage and how to
     recompute the view from it, which an in-place op on the view needs to update the root's
     history (see ``Tensor._inplace_on_view``); ``fn`` is None where writing through the view is
-    refused (``writable=False``: an expanded view, whose elements share memory)."""
+    refused (``writable=False``: an expanded view, whose elements share memory).
+
+    ``output_nr`` marks ``out`` as output ``output_nr`` of a multi-output view op (split):
+    torch's rules for those are in ``_mark_multi_output``."""
     if _owner(out._array) is _owner(base._array):
         out._vc = base._vc
         if base._base is None:
@@ -76,9 +79,31 @@ def _as_view(out: Tensor, base: Tensor, view_fn: Callable[[Tensor], Tensor] | No
             fn = lambda t: view_fn(root_fn(t))  # noqa: E731
         else:
             root, fn = base._base[0], None
+        if output_nr is not None or len(base._base or ()) > 2:
+            _mark_multi_output(out, root, base, output_nr)
+            return out
         out._base = (root, fn if writable else None)
         _remember_view(out, fn)
     return out
+
+
+def _mark_multi_output(view: Tensor, root: Tensor, base: Tensor, output_nr: int | None) -> None:
+    """torch's rules for a float view made by a multi-output view op (split, chunk, unbind), or
+    a view of one: it may not be written in place while its graph is recorded, and once its
+    storage is written at all, its graph is unusable (``Tensor._stale_view``).  Its ``_base``
+    is ``(root, None, (output_nr, no_grad))``: which output it is (for torch's message) and
+    whether it was made in no_grad mode; the version counter lists it, to mark it stale."""
+    if view._array.dtype.kind != "f":  # not differentiable: torch tracks no view
+        view._base = (root, None)
+        return
+    inherited = base._base[2] if output_nr is None else (0, False)
+    view._base = (root, None, (output_nr or 0, inherited[1] or not GradMode.enabled))
+    vc = view._vc
+    if len(vc) == 1:
+        vc.append([])
+    elif len(vc[1]) > 64:  # a long-lived storage split every step: forget the dead views
+        vc[1][:] = [r for r in vc[1] if r() is not None]
+    vc[1].append(weakref.ref(view))
 
 
 # id(root) -> [weak reference to root, (weak reference to a view, how to recompute it), ...], so
@@ -245,7 +270,7 @@ class Cat(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        parts = iter(grad.split(ctx.sizes, ctx.dim))
+        parts = iter(_split(grad, ctx.sizes, ctx.dim, multi_output=False))
         return tuple(grad.new_zeros((0,)) if skip else next(parts) for skip in ctx.skipped)
 
 
@@ -475,6 +500,14 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 
 def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes."""
+    return _split(tensor, split_size_or_sections, dim, multi_output=True)
+
+
+def _split(tensor: Tensor, split_size_or_sections: Any, dim: int, multi_output: bool) -> tuple:
+    """``split``; ``multi_output``: the pieces follow torch's rules for the outputs of a
+    multi-output view op (no in-place change; see ``_mark_multi_output``)."""
+    if tensor._array.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = wrap_dim(dim, tensor._array.ndim)
     n = tensor._array.shape[d]
     if isinstance(split_size_or_sections, (list, tuple)):
@@ -492,14 +525,25 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     node_name = "SplitWithSizesBackward0" if isinstance(split_size_or_sections, (list, tuple)) else \
         "SplitBackward0"
     out, start = [], 0
-    for s in sizes:
+    for i, s in enumerate(sizes):
         key = (slice(None),) * d + (slice(start, start + s),)
-        out.append(named(tensor[key], node_name))
+        out.append(named(_piece(tensor, key, i if multi_output else None), node_name))
         start += s
     return tuple(out)
 
 
+def _piece(tensor: Tensor, key: tuple, output_nr: int | None) -> Tensor:
+    """``tensor[key]`` for a key of ints and slices: a view, output ``output_nr`` of a
+    multi-output view op if that is given."""
+    from .indexing import Index, index
+    if output_nr is None:
+        return index(tensor, key)
+    return _as_view(Index.apply(tensor, key, False), tensor, None, output_nr=output_nr)
+
+
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    if input._array.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     n = input._array.shape[wrap_dim(dim, input._array.ndim)]
@@ -510,7 +554,9 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
 
 def unbind(input: Tensor, dim: int = 0) -> tuple:
     d = wrap_dim(dim, input._array.ndim)
-    return tuple(named(input[(slice(None),) * d + (i,)], "UnbindBackward0")
+    if input._array.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    return tuple(named(_piece(input, (slice(None),) * d + (i,), i), "UnbindBackward0")
                  for i in range(input._array.shape[d]))
 
 

@@ -953,3 +953,6 @@ for _info in _NN_ENTRIES:
 from . import _registry_math, _registry_reduction, _registry_shape  # noqa: E402,F401
 from . import _registry_conv, _registry_layers  # noqa: E402,F401
 from . import _registry_extra  # noqa: E402,F401
+from . import _registry_upsampling  # noqa: E402,F401
+from . import _registry_compositions, _registry_matrix, _registry_special  # noqa: E402,F401
+from . import _registry_attention  # noqa: E402,F401

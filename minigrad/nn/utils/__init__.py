@@ -2,7 +2,7 @@
 
 ``torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)`` between ``loss.backward()`` and
 ``optimizer.step()`` is the usual use."""
-from . import clip_grad, convert_parameters
+from . import clip_grad, convert_parameters, rnn
 from .clip_grad import (clip_grad_norm, clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_,
                         get_total_norm)
 from .convert_parameters import parameters_to_vector, vector_to_parameters

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import collections.abc
 import copy
+import itertools
 import re
 from typing import Any, Callable, Iterable, Iterator
 
@@ -17,8 +18,13 @@ from ..._creation import as_tensor, tensor
 from ..._dtype import float64
 from ..._tensor import Tensor
 from ...ops.shape import stack
-from .dataset import Dataset, TensorDataset
+from .dataset import Dataset, IterableDataset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
+
+
+def get_worker_info() -> None:
+    """Information about the loading worker process: None, as batches load in this process."""
+    return None
 
 _COLLATE_ERROR = ("default_collate: batch must contain tensors, numpy arrays, numbers, dicts or "
                   "lists; found {}")
@@ -99,6 +105,11 @@ class DataLoader:
         if num_workers < 0:
             raise ValueError("num_workers option should be non-negative; use num_workers=0 to "
                              "disable multiprocessing.")
+        if isinstance(dataset, IterableDataset):  # a stream: no order to choose, no index to sample
+            for name, value in (("shuffle", shuffle), ("sampler", sampler), ("batch_sampler", batch_sampler)):
+                if value not in (None, False):
+                    raise ValueError(f"DataLoader with IterableDataset: expected unspecified {name} option, "
+                                     f"but got {name}={value}")
         if sampler is not None and shuffle:
             raise ValueError("sampler option is mutually exclusive with shuffle")
         if batch_sampler is not None:
@@ -122,12 +133,27 @@ class DataLoader:
         self.collate_fn = collate_fn
 
     def __iter__(self) -> Iterator[Any]:
-        batched = self.batch_sampler is not None
-        indices = iter(self.batch_sampler if batched else self.sampler)
         # torch draws a seed for its worker processes here, workers or not; drawing it too keeps
         # the random stream (and so the shuffling and everything after) in step with torch
+        if isinstance(self.dataset, IterableDataset):
+            random.random_array((), np.int64, self.generator)
+            return self._stream()
+        batched = self.batch_sampler is not None
+        indices = iter(self.batch_sampler if batched else self.sampler)
         random.random_array((), np.int64, self.generator)
         return self._batches(indices, batched)
+
+    def _stream(self) -> Iterator[Any]:
+        """An iterable dataset's samples in order, ``batch_size`` at a time (the last batch may
+        be short, unless ``drop_last``)."""
+        samples = iter(self.dataset)
+        if self.batch_size is None:
+            yield from (self.collate_fn(x) for x in samples)
+            return
+        while batch := list(itertools.islice(samples, self.batch_size)):
+            if len(batch) < self.batch_size and self.drop_last:
+                return
+            yield self.collate_fn(batch)
 
     def _batches(self, indices: Iterator, batched: bool) -> Iterator[Any]:
         # A TensorDataset batch under default_collate is each tensor indexed by the batch's
@@ -146,4 +172,9 @@ class DataLoader:
                 yield self.collate_fn([self.dataset[i] for i in index])
 
     def __len__(self) -> int:
+        if isinstance(self.dataset, IterableDataset):  # (a TypeError when the stream has no length)
+            n = len(self.dataset)
+            if self.batch_size is None:
+                return n
+            return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
         return len(self.batch_sampler if self.batch_sampler is not None else self.sampler)

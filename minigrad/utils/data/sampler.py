@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import itertools
-from typing import Iterable, Iterator, Sized
+from typing import Iterable, Iterator, Sequence, Sized
 
 import numpy as np
 
@@ -94,3 +94,45 @@ class BatchSampler(Sampler):
         if self.drop_last:
             return len(self.sampler) // self.batch_size
         return (len(self.sampler) + self.batch_size - 1) // self.batch_size
+
+
+class SubsetRandomSampler(Sampler):
+    """The given indices in a random order (``randperm``, drawn from ``generator`` or the global
+    generator as torch does)."""
+
+    def __init__(self, indices: Sequence[int], generator: random.Generator | None = None) -> None:
+        self.indices, self.generator = indices, generator
+
+    def __iter__(self) -> Iterator[int]:
+        for i in random.randperm_array(len(self.indices), np.int64, self.generator).tolist():
+            yield self.indices[i]
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+
+class WeightedRandomSampler(Sampler):
+    """``num_samples`` indices drawn with probabilities proportional to ``weights`` (with or
+    without replacement): torch's ``multinomial``, so the same seed gives the same indices."""
+
+    def __init__(self, weights: Sequence[float], num_samples: int, replacement: bool = True,
+                 generator: random.Generator | None = None) -> None:
+        if not isinstance(num_samples, int) or isinstance(num_samples, bool) or num_samples <= 0:
+            raise ValueError("num_samples should be a positive integer value, but got "
+                             f"num_samples={num_samples}")
+        if not isinstance(replacement, bool):
+            raise ValueError(f"replacement should be a boolean value, but got replacement={replacement}")
+        from ... import as_tensor, float64
+        weights = as_tensor(weights, dtype=float64)
+        if weights.ndim != 1:
+            raise ValueError("weights should be a 1d sequence but given weights have shape "
+                             f"{tuple(weights.shape)}")
+        self.weights, self.num_samples, self.replacement, self.generator = (weights, num_samples, replacement,
+                                                                            generator)
+
+    def __iter__(self) -> Iterator[int]:
+        yield from random.multinomial(self.weights, self.num_samples, self.replacement,
+                                      generator=self.generator).tolist()
+
+    def __len__(self) -> int:
+        return self.num_samples
