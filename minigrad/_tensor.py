@@ -601,6 +601,10 @@ class Tensor:
             if isinstance(a, Tensor) and a._array is not self._array and (
                     a._array.base is not None or self._array.base is not None):
                 _check_overlap(self, a, fn)
+            if (isinstance(a, Tensor) and a._array.shape != self._array.shape
+                    and getattr(fn, "__name__", "") in _ELEMENTWISE):
+                from .ops._util import broadcast_shapes
+                broadcast_shapes(self._array.shape, a._array.shape)  # torch: before a dtype refusal
         if tracked and self._base is not None:
             return self._inplace_on_view(fn, *args, **kwargs)
         if tracked:
@@ -996,6 +1000,12 @@ def _check_converts(value: Any, dtype: np.dtype) -> None:
         raise RuntimeError(f"value cannot be converted to type {name} without overflow")
 
 
+# the in-place elementwise ops whose operands must broadcast with the tensor written to
+# (not sub: torch refuses bool subtraction before it broadcasts)
+_ELEMENTWISE = frozenset({"add", "mul", "multiply", "div", "divide", "true_divide",
+                          "floor_divide", "remainder", "fmod", "pow", "float_power", "atan2", "hypot",
+                          "maximum", "minimum", "copysign", "xlogy", "logaddexp", "logical_and",
+                          "logical_or", "logical_xor"})
 _INTERNAL_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a "
                      "single memory location. Please clone() the tensor before performing the operation.")
 

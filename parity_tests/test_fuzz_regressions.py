@@ -113,6 +113,11 @@ PROGRAMS = {
         "x0 = T.zeros((0, 3, 1))", "v0 = F.cross_entropy(x0, T.tensor(0), reduction='none')",
         "v1 = F.nll_loss(T.zeros((0, 3)), T.tensor(0))",
         "v2 = F.cross_entropy(T.zeros((2, 3)), T.tensor(0))"],
+    # an in-place op whose operand cannot broadcast: torch says so before refusing the dtype (pow of
+    # bools), but refuses bool subtraction first
+    "in place: broadcasting before the dtype": [
+        "x0 = T.tensor([[True, False], [False, True]])", "x1 = T.tensor([[True, True, False]])",
+        "x1.pow_(x0)", "x1.sub_(x0)", "x2 = T.ones(3)", "x2.add_(T.ones(2, 3))"],
     "a kept divisor changed in place": [
         "x0 = T.tensor([0.5, -1.0], requires_grad=True)", "v0 = x0 + 1", "v1 = 2.0 / v0", "v0.mul_(3)",
         "loss = v1.sum()", "g = T.autograd.grad(loss, [x0])"],
