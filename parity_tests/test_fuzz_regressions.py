@@ -3,9 +3,15 @@ pinned as the smallest program that showed it; both engines run it and must agre
 
 from __future__ import annotations
 
-import pytest
+import math
 
-from minigrad.testing.programs import Program, compare_programs
+import pytest
+import torch
+
+import minigrad
+from minigrad.testing.programs import Program, compare_programs, run_program
+
+from .fuzz_regressions import arithmetic, losses, reductions, views
 
 PROGRAMS = {
     # float operands of & | ^: torch's NotImplementedError naming its kernel and the promoted dtype
@@ -124,8 +130,50 @@ PROGRAMS = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(PROGRAMS))
-def test_program_agrees_with_torch(name):
-    lines = PROGRAMS[name]
-    report = compare_programs(Program(lines, ["stmt"] * len(lines)))
+# every finding, by area: these here, then those of parity_tests/fuzz_regressions/
+ALL = {("engine", name): lines for name, lines in PROGRAMS.items()}
+for _area in (arithmetic, losses, reductions, views):
+    ALL.update({(_area.__name__.rsplit(".", 1)[-1], name): lines for name, lines in _area.PROGRAMS.items()})
+
+
+def _program(lines: list[str]) -> Program:
+    return Program(lines, ["stmt"] * len(lines))
+
+
+@pytest.mark.parametrize("key", sorted(ALL), ids=[f"{a}: {n}" for a, n in sorted(ALL)])
+def test_finding_agrees_with_torch(key):
+    report = compare_programs(_program(ALL[key]))
     assert report is None, report
+
+
+@pytest.mark.parametrize("name", sorted(losses.PROGRAMS))
+def test_loss_error_messages_agree_with_torch(name):
+    """The fuzzer compares error classes; the losses' refusals are pinned to torch's words as well."""
+    lines = losses.PROGRAMS[name]
+    prog = _program(lines)
+    for stmt, m, t in zip(lines, run_program(prog, minigrad), run_program(prog, torch), strict=True):
+        assert str(m.error).replace("minigrad", "torch") == str(t.error), stmt
+
+
+# ----- decisions the fuzzer met, where minigrad keeps the mathematically right answer --------------
+def test_second_derivative_of_a_power_with_exponent_zero_is_zero():
+    """A documented difference (docs/parity.md): d^2/da^2 of a ** 0 (a constant) is 0.  torch's
+    gives nan at a = 0 and at subnormal a (its masked branch multiplies 0 by 0 * a ** -2 = inf)."""
+    results = {}
+    for lib in (torch, minigrad):
+        a = lib.tensor([5e-324, 0.0, 2.0], dtype=lib.float64, requires_grad=True)
+        g, = lib.autograd.grad((a ** lib.zeros(3, dtype=lib.float64)).sum(), a, create_graph=True)
+        gg, = lib.autograd.grad(g.sum(), a)
+        results[lib.__name__] = gg.tolist()
+    assert math.isnan(results["torch"][0]) and math.isnan(results["torch"][1])
+    assert results["minigrad"] == [0.0, 0.0, 0.0]
+
+
+def test_number_modulo_tensor_has_no_derivative_as_in_torch():
+    """``2 % x``: torch records it under a NotImplemented node and its backward raises."""
+    for lib in (torch, minigrad):
+        x = lib.tensor([1.5, -2.0], requires_grad=True)
+        y = 2 % x
+        assert y.requires_grad and type(y.grad_fn).__name__ in ("NotImplemented", "RemainderOfNumber")
+        with pytest.raises(RuntimeError, match="derivative for aten::remainder is not implemented"):
+            y.sum().backward()

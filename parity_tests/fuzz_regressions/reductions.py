@@ -1,12 +1,6 @@
 """Disagreements with torch in reductions and softmax that the program fuzzer found, each pinned as
 a small program that showed it; both engines run it and must agree."""
 
-from __future__ import annotations
-
-import pytest
-
-from minigrad.testing.programs import Program, compare_programs
-
 PROGRAMS = {
     # logsumexp over (): every dim, kept as size 1 with keepdim (0-d and empty inputs give 0-d
     # without it); a non-empty input of 1 or more dims without keepdim fails as torch's kernel does
@@ -83,10 +77,3 @@ PROGRAMS = {
         "v4 = T.tensor([[True]]).softmax(-3)", "v5 = F.softmax(T.ones(2), 9, dtype=T.bool)",
         "v6 = T.log_softmax(T.tensor([1, 2]), 0)"],
 }
-
-
-@pytest.mark.parametrize("name", sorted(PROGRAMS))
-def test_program_agrees_with_torch(name):
-    lines = PROGRAMS[name]
-    report = compare_programs(Program(lines, ["stmt"] * len(lines)))
-    assert report is None, report
